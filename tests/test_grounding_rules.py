@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import pytest
+
+from newsbrief.grounding import (
+    claim_content,
+    classify_source,
+    is_pronoun,
+    is_quotation,
+    modality_of,
+    routed_via,
+    split_role,
+)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name", "role"),
+    [
+        ("NATO Secretary-General Jens Stoltenberg", "Jens Stoltenberg", "NATO Secretary-General"),
+        ("Iraqi Prime Minister Mustafa al-Kadhimi", "Mustafa al-Kadhimi", "Iraqi Prime Minister"),
+        ("Stein spokeswoman Melezia Figueroa", "Melezia Figueroa", "Stein spokeswoman"),
+        ("Governor Amara Okafor", "Amara Okafor", "Governor"),
+        (
+            "Jens Stoltenberg, NATO's secretary-general",
+            "Jens Stoltenberg",
+            "NATO's secretary-general",
+        ),
+        ("Melezia Figueroa", "Melezia Figueroa", None),
+        ("Figueroa", "Figueroa", None),
+    ],
+)
+def test_split_role_separates_title_from_name(phrase: str, name: str, role: str | None) -> None:
+    assert split_role(phrase) == (name, role)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind"),
+    [
+        ("several diplomats", "anonymous"),
+        ("senior officials and diplomats", "anonymous"),
+        ("a spokesperson for the US-led coalition", "anonymous"),
+        ("A reporter for USA Today", "anonymous"),
+        ("two people familiar with the discussions", "anonymous"),
+        ("a statement from the PM’s media office", "document"),
+        ("the report", "document"),
+        ("the foreign ministry", "government_body"),
+        ("Nassau County police", "government_body"),
+        ("NATO", "organization"),
+        ("the Green Party", "organization"),
+        ("Reuters", "media_outlet"),
+        ("the agency", "media_outlet"),
+        ("NATO Secretary-General Jens Stoltenberg", "named_person"),
+        ("Stein spokeswoman Melezia Figueroa", "named_person"),
+        ("Figueroa", "named_person"),
+    ],
+)
+def test_classify_source_by_wording(phrase: str, kind: str) -> None:
+    assert classify_source(phrase) == kind
+
+
+@pytest.mark.parametrize("word", ["he", "She", "they", "It"])
+def test_bare_pronouns_are_pronouns(word: str) -> None:
+    assert is_pronoun(word)
+
+
+def test_a_name_is_not_a_pronoun() -> None:
+    assert not is_pronoun("Hector")
+
+
+SEED_EXPANSION = (
+    "NATO may expand the number of troops present in Iraq for its training mission from "
+    "500 to as high as 5,000, several diplomats told Reuters."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "via", "routed"),
+    [
+        (SEED_EXPANSION, "Reuters", True),
+        ("The talks failed, an aide told the agency.", "the agency", True),
+        ("She made the remarks in an interview with Le Monde.", "Le Monde", True),
+        ("The senator said on Twitter that he would run.", "Twitter", True),
+        ("“The mission will expand,” Jens Stoltenberg said on Monday.", "Monday", False),
+        ("He spoke in January about the plan.", "January", False),
+        ("Diplomats said the Reuters report was wrong.", "Reuters", False),
+    ],
+)
+def test_via_only_where_the_sentence_routes_the_statement(
+    sentence: str, via: str, routed: bool
+) -> None:
+    assert routed_via(sentence, sentence.index(via), via) is routed
+
+
+def _content(sentence: str, speaker: str) -> str:
+    start = sentence.index(speaker)
+    begin, end = claim_content(sentence, start, start + len(speaker))
+    return sentence[begin:end]
+
+
+def test_content_before_trailing_attribution() -> None:
+    assert _content(SEED_EXPANSION, "several diplomats") == (
+        "NATO may expand the number of troops present in Iraq for its training mission "
+        "from 500 to as high as 5,000"
+    )
+
+
+def test_content_of_a_quote_is_the_quotation() -> None:
+    sentence = (
+        "“The mission will expand gradually, in response to the situation,” "
+        "NATO Secretary-General Jens Stoltenberg said on Monday."
+    )
+    content = _content(sentence, "NATO Secretary-General Jens Stoltenberg")
+    assert content == "The mission will expand gradually, in response to the situation"
+    start = sentence.index(content)
+    assert is_quotation(sentence, start, start + len(content))
+
+
+def test_content_after_said_that() -> None:
+    sentence = "Figueroa said that Stein complied with police orders and left the area."
+    assert _content(sentence, "Figueroa") == "Stein complied with police orders and left the area"
+
+
+def test_content_after_according_to_is_the_clause_before() -> None:
+    sentence = (
+        "The prime minister spoke with the NATO chief on Tuesday, according to a statement "
+        "from the PM’s media office."
+    )
+    content = _content(sentence, "a statement from the PM’s media office")
+    assert content == "The prime minister spoke with the NATO chief on Tuesday"
+
+
+def test_paraphrase_is_not_a_quotation() -> None:
+    sentence = "Figueroa said the candidate was headed to the venue."
+    start = sentence.index("the candidate")
+    assert not is_quotation(sentence, start, len(sentence) - 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("NATO may expand the number of troops", "hedged"),
+        ("defence ministers are set to agree to the specifics", "hedged"),
+        ("as many as 5,000 troops", "hedged"),
+        ("the deal is expected to close in March", "hedged"),
+        ("The ministry denied that any payment was made", "denied"),
+        ("a spokesman said the report was untrue", "denied"),
+        ("Fourteen rockets hit various locations across Erbil", "asserted"),
+    ],
+)
+def test_modality_from_hedges_and_denials(text: str, modality: str) -> None:
+    assert modality_of(text) == modality
