@@ -30,6 +30,6 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # llama-cpp-python compiles from source here (about 5 minutes on 2 cores, once).
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --progress-bar off -e '.[local,dev]'
+$(STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet --progress-bar off -c constraints.txt -e '.[local,dev]'
 	touch $@

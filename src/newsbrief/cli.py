@@ -37,6 +37,9 @@ def _main(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not verbose:
+        # Instructor logs every failed attempt at ERROR; the CLI reports the outcome itself.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 def _read(path: str) -> bytes:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, model_validator
 from newsbrief import grounding
 from newsbrief.article import Article, Sentence, load_article
 from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Source, Span, Usage
-from newsbrief.errors import FixtureError, ModelError, ModelUnavailableError, ValidationFailedError
+from newsbrief.errors import ValidationFailedError
 from newsbrief.fixtures import FixtureStore
 from newsbrief.llm import Backend, CallStats, ModelClient, resolve_backend
 from newsbrief.numbers import NumberMention, find_numbers
@@ -175,14 +175,11 @@ def summarize_article(
     version = prompt_set_version(PROMPTS)
     client = ModelClient(backend, store, version)
     run = _Run(parsed, client, CallStats(), strict, max_retries)
-    try:
-        sources, claims = _attributions(run)
-        figures = _figures(run)
-        summary = _summary(run)
-    except (ModelError, ModelUnavailableError, FixtureError):
-        raise
+    sources, claims = _attributions(run)
+    figures = _figures(run)
+    summary = _summary(run)
     _link_figures(claims, figures)
-    return Brief(
+    brief = Brief(
         article=parsed.text,
         summary=summary,
         claims=claims,
@@ -191,6 +188,14 @@ def summarize_article(
         issues=run.issues,
         meta=_meta(backend, version, run.stats, time.perf_counter() - started),
     )
+    if strict and brief.issues:
+        errors = [
+            f"{i.item}: {i.reason} ({i.detail})" if i.detail else i.reason for i in brief.issues
+        ]
+        raise ValidationFailedError(
+            f"{len(errors)} item(s) could not be grounded: {errors[0]}", draft=brief, errors=errors
+        )
+    return brief
 
 
 def _meta(backend: Backend, version: str, stats: CallStats, latency: float) -> Meta:
@@ -320,6 +325,7 @@ def _resolve_source(
             Issue(item="source", reason="pronoun speaker with no one to refer to", detail=phrase)
         )
         return None
+    phrase = " ".join(phrase.split())  # a name, not evidence: no-break spaces become spaces
     kind = grounding.classify_source(phrase)
     name, role = grounding.split_role(phrase) if kind == "named_person" else (phrase, None)
     name = re.sub(r"^(Mr|Mrs|Ms|Dr)\.?\s+", "", name)
