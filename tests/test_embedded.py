@@ -81,8 +81,7 @@ def test_concurrent_loads_build_one_model(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(embedded, "_loaded", {})
     results: list[embedded.EmbeddedModel] = []
     threads = [
-        threading.Thread(target=lambda: results.append(embedded.load(model_file)))
-        for _ in range(8)
+        threading.Thread(target=lambda: results.append(embedded.load(model_file))) for _ in range(8)
     ]
     for thread in threads:
         thread.start()

@@ -93,8 +93,10 @@ def test_async_twin_gives_the_same_brief(seed_brief: Brief) -> None:
     assert brief.model_dump(exclude={"meta"}) == seed_brief.model_dump(exclude={"meta"})
 
 
-def test_replay_miss_is_a_typed_error_naming_the_key(tmp_path: Path) -> None:
-    with pytest.raises(newsbrief.FixtureMissError, match="no recorded response for key [0-9a-f]{64}"):
+def test_replay_miss_is_a_typed_error_naming_the_key() -> None:
+    with pytest.raises(
+        newsbrief.FixtureMissError, match=r"no recorded response for key [0-9a-f]{64}"
+    ):
         newsbrief.summarize(
             "Officials said on Friday that the bridge will reopen in May after repairs.",
             fixtures="replay",
