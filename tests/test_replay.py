@@ -119,3 +119,19 @@ def test_eval_of_fixture_articles_in_replay_is_fully_grounded() -> None:
     assert report.overall["articles_scored"] == len(ARTICLES)
     assert report.overall["grounding_rate"] == 1.0
     assert report.overall["spans_total"] > 100
+
+
+def test_progress_hook_sees_the_brief_grow(seed_brief: Brief) -> None:
+    from newsbrief.pipeline import summarize_article
+
+    partials: list[Brief] = []
+    final = summarize_article(
+        seed_brief.article,
+        fixtures="replay",
+        fixtures_dir=str(FIXTURES / "responses"),
+        on_progress=partials.append,
+    )
+    assert len(partials) == final.meta.calls - 1  # every question but the summary
+    sizes = [len(p.claims) + len(p.figures) for p in partials]
+    assert sizes == sorted(sizes) and sizes[-1] == len(final.claims) + len(final.figures)
+    assert partials[-1].claims == final.claims and not partials[-1].summary

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,11 +127,20 @@ class _SourceDraft:
 
 @dataclass
 class _Run:
+    """The state of one brief in the making."""
+
     article: Article
     client: ModelClient
     stats: CallStats
     strict: bool
     max_retries: int
+    version: str
+    started: float
+    on_progress: Callable[[Brief], None] | None = None
+    drafts: list[_SourceDraft] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    summary: str = ""
     issues: list[Issue] = field(default_factory=list)
 
     def ask(self, model: type[Any], messages: list[dict[str, str]], max_tokens: int) -> Any:
@@ -147,6 +157,35 @@ class _Run:
                 raise
             return exc
 
+    def brief(self) -> Brief:
+        """The brief as far as it is made."""
+        sources = [
+            Source(
+                id=f"s{i + 1}",
+                name=d.name,
+                kind=d.kind,
+                role=d.role,
+                via=d.via,
+                evidence=list(d.evidence),
+            )
+            for i, d in enumerate(self.drafts)
+        ]
+        return Brief(
+            article=self.article.text,
+            summary=self.summary,
+            claims=_link_figures(self.claims, self.figures),
+            sources=sources,
+            figures=list(self.figures),
+            issues=list(self.issues),
+            meta=_meta(
+                self.client.backend, self.version, self.stats, time.perf_counter() - self.started
+            ),
+        )
+
+    def progressed(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.brief())
+
 
 def summarize_article(
     article: str | bytes,
@@ -160,8 +199,9 @@ def summarize_article(
     max_retries: int = 2,
     timeout_s: float = 120.0,
     transport_attempts: int = 4,
+    on_progress: Callable[[Brief], None] | None = None,
 ) -> Brief:
-    """See `newsbrief.summarize`."""
+    """See `newsbrief.summarize`; ``on_progress`` gets a partial brief after each question."""
     started = time.perf_counter()
     parsed = load_article(article)
     backend = resolve_backend(
@@ -174,20 +214,11 @@ def summarize_article(
     store = FixtureStore.from_settings(fixtures, fixtures_dir)
     version = prompt_set_version(PROMPTS)
     client = ModelClient(backend, store, version)
-    run = _Run(parsed, client, CallStats(), strict, max_retries)
-    sources, claims = _attributions(run)
-    figures = _figures(run)
-    summary = _summary(run)
-    _link_figures(claims, figures)
-    brief = Brief(
-        article=parsed.text,
-        summary=summary,
-        claims=claims,
-        sources=sources,
-        figures=figures,
-        issues=run.issues,
-        meta=_meta(backend, version, run.stats, time.perf_counter() - started),
-    )
+    run = _Run(parsed, client, CallStats(), strict, max_retries, version, started, on_progress)
+    _attributions(run)
+    _figures(run)
+    _summary(run)
+    brief = run.brief()
     if strict and brief.issues:
         errors = [
             f"{i.item}: {i.reason} ({i.detail})" if i.detail else i.reason for i in brief.issues
@@ -222,11 +253,11 @@ def _span(article: Article, start: int, end: int) -> Span:
     return Span(start=start, end=end, text=article.text[start:end])
 
 
-def _attributions(run: _Run) -> tuple[list[Source], list[Claim]]:
+def _attributions(run: _Run) -> None:
     prompt = load_prompt("attribution")
     text = run.article.text
-    drafts: list[_SourceDraft] = []
-    claims: list[Claim] = []
+    drafts = run.drafts
+    claims = run.claims
     last_outlet: str | None = None
     for sentence in body_sentences(run.article):
         answer = run.ask(
@@ -259,18 +290,7 @@ def _attributions(run: _Run) -> tuple[list[Source], list[Claim]]:
                 evidence=[evidence],
             )
         )
-    sources = [
-        Source(
-            id=f"s{i + 1}",
-            name=d.name,
-            kind=d.kind,
-            role=d.role,
-            via=d.via,
-            evidence=d.evidence,
-        )
-        for i, d in enumerate(drafts)
-    ]
-    return sources, claims
+        run.progressed()
 
 
 def _speaker_offsets(sentence: str, speaker: str | None) -> tuple[int, int] | None:
@@ -352,9 +372,9 @@ def _same_source(draft: _SourceDraft, name: str, kind: str) -> bool:
     return False
 
 
-def _figures(run: _Run) -> list[Figure]:
+def _figures(run: _Run) -> None:
     prompt = load_prompt("figure")
-    figures: list[Figure] = []
+    figures = run.figures
     mentions = [m for m in find_numbers(run.article.text) if m.kind != "ordinal"]
     body = body_sentences(run.article)
     in_body = [m for m in mentions if any(s.start <= m.start < s.end for s in body)]
@@ -387,18 +407,18 @@ def _figures(run: _Run) -> list[Figure]:
                 evidence=_span(run.article, mention.start, mention.end),
             )
         )
-    return figures
+        run.progressed()
 
 
-def _summary(run: _Run) -> str:
+def _summary(run: _Run) -> None:
     prompt = load_prompt("summary")
     text = run.article.text[:SUMMARY_ARTICLE_CHARS]
     model = _summary_model(run.article, find_numbers(run.article.text))
     answer = run.ask(model, prompt.render(article=text), 160)
     if isinstance(answer, ValidationFailedError):
         run.issues.append(Issue(item="summary", reason="no valid summary", detail=str(answer)))
-        return ""
-    return _whole_sentences(str(answer.summary).strip())
+        return
+    run.summary = _whole_sentences(str(answer.summary).strip())
 
 
 def _whole_sentences(summary: str) -> str:
@@ -409,13 +429,15 @@ def _whole_sentences(summary: str) -> str:
     return summary[: cut + 1] if cut > 0 else summary
 
 
-def _link_figures(claims: list[Claim], figures: list[Figure]) -> None:
-    for index, claim in enumerate(claims):
+def _link_figures(claims: list[Claim], figures: list[Figure]) -> list[Claim]:
+    """The claims, each citing the figures that stand inside its evidence."""
+    linked = []
+    for claim in claims:
         inside = [
             f.id
             for f in figures
             for span in claim.evidence
             if span.start <= f.evidence.start and f.evidence.end <= span.end
         ]
-        if inside:
-            claims[index] = claim.model_copy(update={"figure_ids": inside})
+        linked.append(claim.model_copy(update={"figure_ids": inside}) if inside else claim)
+    return linked
