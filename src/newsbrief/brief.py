@@ -7,6 +7,8 @@ from JSON is as trustworthy as one fresh from `summarize`.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -154,6 +156,20 @@ class Brief(_Frozen):
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def to_html(self, path: str | os.PathLike[str] | None = None) -> str:
+        """A self-contained HTML page (no scripts, fonts or URLs); written as UTF-8 to ``path``."""
+        from newsbrief.render import brief_to_html
+
+        page = brief_to_html(self, full_page=True)
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
+    def _repr_html_(self) -> str:
+        from newsbrief.render import brief_to_html
+
+        return brief_to_html(self)
 
     def __rich__(self) -> Any:
         from newsbrief.render import brief_to_rich

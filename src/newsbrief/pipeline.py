@@ -72,12 +72,17 @@ def _attribution_model(sentence: str) -> type[AttributionAnswer]:
         @model_validator(mode="after")
         def _grounded_in_sentence(self) -> Attribution:
             errors = []
-            for name in ("speaker", "via"):
-                value = getattr(self, name)
-                if value is not None and not value.strip():
-                    setattr(self, name, None)
-                elif value is not None and locate(sentence, value, allow_fuzzy=False) is None:
-                    errors.append(f"{name} {value!r} is not in the sentence: copy it word for word")
+            if self.via is not None and (
+                not self.via.strip() or locate(sentence, self.via, allow_fuzzy=False) is None
+            ):
+                # Not worth a re-ask: a via that is not in the sentence is simply dropped.
+                self.via = None
+            if self.speaker is not None and not self.speaker.strip():
+                self.speaker = None
+            if self.speaker and locate(sentence, self.speaker, allow_fuzzy=False) is None:
+                errors.append(
+                    f"speaker {self.speaker!r} is not in the sentence: copy it word for word"
+                )
             if self.speaker and self.via and self.speaker.strip() == self.via.strip():
                 errors.append(
                     f"{self.speaker!r} is the outlet the statement was given to, not the speaker"
@@ -255,11 +260,14 @@ def _span(article: Article, start: int, end: int) -> Span:
 
 def _attributions(run: _Run) -> None:
     prompt = load_prompt("attribution")
-    text = run.article.text
     drafts = run.drafts
-    claims = run.claims
     last_outlet: str | None = None
     for sentence in body_sentences(run.article):
+        if not grounding.has_attribution_cue(sentence.text):
+            # No word that attributes a statement: the publication's own reporting.  Asking
+            # would only invite the model to name the sentence's subject as a speaker.
+            _add_claim(run, sentence, (0, len(sentence.text)), None)
+            continue
         answer = run.ask(
             _attribution_model(sentence.text), prompt.render(sentence=sentence.text), 60
         )
@@ -277,30 +285,33 @@ def _attributions(run: _Run) -> None:
                 last_outlet = via
             source_index = _resolve_source(run, drafts, span, via)
             content = grounding.claim_content(sentence.text, begin, finish)
-        start, end = sentence.start + content[0], sentence.start + content[1]
-        evidence = _span(run.article, start, end)
-        source_ids = [f"s{source_index + 1}"] if source_index is not None else []
-        claims.append(
-            Claim(
-                id=f"c{len(claims) + 1}",
-                text=evidence.text,
-                source_ids=source_ids,
-                modality=grounding.modality_of(sentence.text),
-                quote=grounding.is_quotation(text, start, end),
-                evidence=[evidence],
-            )
+        _add_claim(run, sentence, content, source_index)
+
+
+def _add_claim(
+    run: _Run, sentence: Sentence, content: tuple[int, int], source_index: int | None
+) -> None:
+    """One claim: ``content`` (offsets within the sentence) as evidence, cited source."""
+    start, end = sentence.start + content[0], sentence.start + content[1]
+    evidence = _span(run.article, start, end)
+    run.claims.append(
+        Claim(
+            id=f"c{len(run.claims) + 1}",
+            text=evidence.text,
+            source_ids=[f"s{source_index + 1}"] if source_index is not None else [],
+            modality=grounding.modality_of(sentence.text),
+            quote=grounding.is_quotation(run.article.text, start, end),
+            evidence=[evidence],
         )
-        run.progressed()
+    )
+    run.progressed()
 
 
 def _speaker_offsets(sentence: str, speaker: str | None) -> tuple[int, int] | None:
     """Where the statement's speaker stands in the sentence, by the rules of `grounding`.
 
-    No attribution cue in the sentence: no speaker (the model tends to name the subject).
     "..., according to X.": X, whatever the model said.  A name gets its title prefixed.
     """
-    if not grounding.has_attribution_cue(sentence):
-        return None
     according = grounding.according_to_source(sentence)
     if according is not None:
         return according
