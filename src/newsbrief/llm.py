@@ -12,14 +12,21 @@ An article goes to a remote service only when the caller names one (a provider-p
 model, a ``base_url``, or ``NEWSBRIEF_MODEL`` / ``NEWSBRIEF_BASE_URL``).
 
 Two kinds of retry, never mixed: transport faults (connection, timeout, 429, 5xx) are
-retried here with tenacity and never reach the prompt; validation failures are re-asked by
-Instructor with the exact errors.
+retried here with tenacity, with exponential backoff or the server's ``Retry-After``, and
+never reach the prompt; validation failures are re-asked by Instructor with the exact
+errors, and an answer cut off at ``max_tokens`` is re-asked here within the same budget.
+A response that is not a chat completion (a body that is not JSON, no choices) is a
+`ModelError` at once.  No error message or log record carries the API key.
 """
 
 from __future__ import annotations
 
+import email.utils
+import json
 import logging
+import math
 import os
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +34,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel
 
@@ -40,6 +48,7 @@ from newsbrief.fixtures import FixtureStore, request_key
 
 if TYPE_CHECKING:
     from openai import OpenAI
+    from tenacity import RetryCallState
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +70,19 @@ SAMPLING_KEYS = (
 )
 KEYED_REQUEST_KEYS = ("messages", "response_format", "tools", "tool_choice")
 
+# Transport backoff: exponential from DEFAULT_RETRY_WAIT_S (plus as much jitter) up to
+# DEFAULT_RETRY_WAIT_MAX_S; a server's Retry-After is obeyed up to RETRY_AFTER_MAX_S.
+# `resolve_backend` reads these when called, so tests can shrink them.
+DEFAULT_RETRY_WAIT_S = 1.0
+DEFAULT_RETRY_WAIT_MAX_S = 20.0
+RETRY_AFTER_MAX_S = 30.0
+
+# The re-ask for an answer cut off at max_tokens (Instructor raises at once on those).
+TRUNCATED_REASK = (
+    "Your answer was cut off at the limit of {max_tokens} tokens before the JSON was "
+    "complete. Answer again with shorter JSON only."
+)
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -74,6 +96,9 @@ class Backend:
     api_key: str | None = field(default=None, repr=False)
     timeout_s: float = 120.0
     transport_attempts: int = 4
+    retry_wait_s: float = DEFAULT_RETRY_WAIT_S
+    retry_wait_max_s: float = DEFAULT_RETRY_WAIT_MAX_S
+    retry_after_max_s: float = RETRY_AFTER_MAX_S
 
     @property
     def is_remote(self) -> bool:
@@ -87,11 +112,31 @@ def resolve_backend(
     api_key: str | None = None,
     timeout_s: float = 120.0,
     transport_attempts: int = 4,
+    retry_wait_s: float | None = None,
+    retry_wait_max_s: float | None = None,
+    retry_after_max_s: float | None = None,
 ) -> Backend:
-    """The backend the caller named, or the embedded default."""
+    """The backend the caller named, or the embedded default.
+
+    ``retry_wait_s`` is the first transport backoff (doubling up to ``retry_wait_max_s``);
+    a server's ``Retry-After`` is obeyed up to ``retry_after_max_s``.  ``None`` takes the
+    module defaults (`DEFAULT_RETRY_WAIT_S`, `DEFAULT_RETRY_WAIT_MAX_S`, `RETRY_AFTER_MAX_S`).
+    """
     model = model or os.environ.get(ENV_MODEL) or None
     base_url = base_url or os.environ.get(ENV_BASE_URL) or None
-    common: dict[str, Any] = {"timeout_s": timeout_s, "transport_attempts": transport_attempts}
+    if transport_attempts < 1:
+        raise ConfigurationError(f"transport_attempts must be at least 1, not {transport_attempts}")
+    if timeout_s <= 0:
+        raise ConfigurationError(f"timeout_s must be positive, not {timeout_s}")
+    common: dict[str, Any] = {
+        "timeout_s": timeout_s,
+        "transport_attempts": transport_attempts,
+        "retry_wait_s": DEFAULT_RETRY_WAIT_S if retry_wait_s is None else retry_wait_s,
+        "retry_wait_max_s": DEFAULT_RETRY_WAIT_MAX_S
+        if retry_wait_max_s is None
+        else retry_wait_max_s,
+        "retry_after_max_s": RETRY_AFTER_MAX_S if retry_after_max_s is None else retry_after_max_s,
+    }
     if base_url is not None:
         name = model.split("/", 1)[1] if model and model.startswith("openai/") else model
         return Backend(
@@ -153,8 +198,16 @@ class CallStats:
             self.questions += 1
 
 
-# The counters of the brief being made; Instructor calls `_create` in the caller's context.
-_current_stats: ContextVar[CallStats | None] = ContextVar("newsbrief_call_stats", default=None)
+@dataclass
+class _Question:
+    """The question being asked: its brief's counters and the answers it got so far."""
+
+    stats: CallStats
+    answers: int = 0
+
+
+# Instructor calls `_create` in the caller's context, so this reaches it.
+_current: ContextVar[_Question | None] = ContextVar("newsbrief_question", default=None)
 
 
 class ModelClient:
@@ -177,42 +230,73 @@ class ModelClient:
         max_tokens: int,
         max_retries: int = 2,
     ) -> T:
-        """One structured answer; re-asked on validation errors up to ``max_retries`` times.
+        """One structured answer, in at most ``max_retries + 1`` answers from the model.
 
-        Raises `ValidationFailedError` when no attempt validated, `ModelError` on transport
-        faults that outlasted their retries, `FixtureMissError` on a replay miss.
+        An answer that fails validation is re-asked by Instructor with the errors; one cut
+        off at ``max_tokens`` is re-asked here, from the same budget.
+
+        Raises `ValidationFailedError` when no answer validated, `ModelError` on transport
+        faults that outlasted their retries or a response that is not a chat completion,
+        `FixtureMissError` on a replay miss.
         """
-        from instructor.core.exceptions import InstructorRetryException
+        from instructor.core.exceptions import (
+            IncompleteOutputException,
+            InstructorRetryException,
+        )
 
         stats.add_question()
-        token = _current_stats.set(stats)
+        question = _Question(stats)
+        token = _current.set(question)
+        budget = max(max_retries, 0) + 1
         try:
-            result: T = self._patched(
-                response_model=response_model,
-                messages=messages,
-                max_retries=max_retries,
-                max_tokens=max_tokens,
-                temperature=0.0,
-                seed=0,
-            )
+            while True:
+                before = question.answers
+                try:
+                    result: T = self._patched(
+                        response_model=response_model,
+                        messages=messages,
+                        max_retries=budget - question.answers - 1,
+                        max_tokens=max_tokens,
+                        temperature=0.0,
+                        seed=0,
+                    )
+                    return result
+                except IncompleteOutputException as exc:
+                    cut = _content(exc.last_completion)
+                    if question.answers >= budget or question.answers == before:
+                        reason = f"the answer was cut off at max_tokens={max_tokens}"
+                        raise ValidationFailedError(
+                            self._scrub(
+                                f"no valid answer after {question.answers} attempts: "
+                                f"{reason}: {_short(cut)!r}"
+                            ),
+                            draft=cut,
+                            errors=[reason],
+                        ) from None
+                    messages = [
+                        *messages,
+                        {"role": "assistant", "content": cut},
+                        {"role": "user", "content": TRUNCATED_REASK.format(max_tokens=max_tokens)},
+                    ]
         except InstructorRetryException as exc:
             cause = exc.__cause__
             if isinstance(cause, NewsbriefError):
                 raise cause from None
+            reason = self._scrub(_short(str(cause or exc)))
             raise ValidationFailedError(
-                f"no valid answer after {exc.n_attempts} attempts: {_short(str(cause or exc))}",
+                f"no valid answer after {question.answers} attempts: {reason}",
                 draft=exc.last_completion,
-                errors=[_short(str(cause or exc))],
+                errors=[reason],
             ) from exc
         except NewsbriefError:
             raise
-        except Exception as exc:  # Instructor's own errors, e.g. output cut at max_tokens
+        except Exception as exc:  # Instructor's own errors
+            reason = self._scrub(_short(str(exc)))
             raise ValidationFailedError(
-                f"the model's answer was unusable: {_short(str(exc))}", errors=[str(exc)]
+                f"the model's answer was unusable: {reason}", errors=[reason]
             ) from exc
         finally:
-            _current_stats.reset(token)
-        return result
+            _current.reset(token)
 
     def _patch(self) -> Callable[..., Any]:
         import instructor
@@ -239,7 +323,8 @@ class ModelClient:
         """What Instructor calls for every attempt: fixtures first, then the transport."""
         from openai.types.chat import ChatCompletion
 
-        stats = _current_stats.get() or CallStats()
+        question = _current.get() or _Question(CallStats())
+        stats = question.stats
         request = self._keyed_request(kwargs)
         key = request_key(request)
         store = self.store
@@ -248,47 +333,103 @@ class ModelClient:
             if recorded is not None:
                 response = ChatCompletion.model_validate(recorded)
                 stats.add_response(response, hit=True)
+                question.answers += 1
                 return response
             if store.mode == "replay":
                 raise store.miss(key, request)
         response = self._call_with_retries(kwargs)
         stats.add_response(response, hit=False)
+        question.answers += 1
         if store is not None and store.writes:
             store.save(key, request, response.model_dump(mode="json", exclude_unset=True))
         return response
 
     def _call_with_retries(self, kwargs: dict[str, Any]) -> Any:
-        from tenacity import (
-            RetryError,
-            Retrying,
-            retry_if_exception,
-            stop_after_attempt,
-            wait_exponential_jitter,
-        )
+        """One chat completion from the transport; transport faults retried with backoff."""
+        from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt
 
+        backend = self.backend
         transport = self._get_transport()
         retrying = Retrying(
-            stop=stop_after_attempt(self.backend.transport_attempts),
-            wait=wait_exponential_jitter(initial=1, max=20),
+            stop=stop_after_attempt(backend.transport_attempts),
+            wait=self._wait,
             retry=retry_if_exception(_is_transient),
+            before_sleep=self._log_retry,
             reraise=False,
         )
         started = time.perf_counter()
         try:
             for attempt in retrying:
                 with attempt:
-                    return transport(**kwargs)
+                    response = transport(**kwargs)
         except RetryError as exc:
             last = exc.last_attempt.exception()
             raise ModelError(
-                f"{self.backend.kind} backend failed {self.backend.transport_attempts} times "
-                f"in {time.perf_counter() - started:.1f} s: {_describe(last)}"
+                self._scrub(
+                    f"{self._where()} failed {backend.transport_attempts} times in "
+                    f"{time.perf_counter() - started:.1f} s: {_describe(last)}"
+                )
             ) from last
         except NewsbriefError:
             raise
+        except json.JSONDecodeError as exc:  # from the openai client: a body that is not JSON
+            raise ModelError(
+                self._scrub(
+                    f"{self._where()} sent a response body that is not JSON: {_describe(exc)}"
+                )
+            ) from exc
         except Exception as exc:
-            raise ModelError(f"{self.backend.kind} backend failed: {_describe(exc)}") from exc
-        raise AssertionError("unreachable")  # pragma: no cover
+            raise ModelError(self._scrub(f"{self._where()} failed: {_describe(exc)}")) from exc
+        self._check_completion(response)
+        return response
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Seconds before the next attempt: the server's Retry-After (capped), else backoff."""
+        backend = self.backend
+        failure = state.outcome.exception() if state.outcome is not None else None
+        asked = retry_after_s(failure)
+        if asked is not None:
+            return min(asked, backend.retry_after_max_s)
+        exponent = max(state.attempt_number - 1, 0)
+        backoff = min(backend.retry_wait_s * 2.0**exponent, backend.retry_wait_max_s)
+        return backoff + random.uniform(0, backend.retry_wait_s)
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        sleep = state.next_action.sleep if state.next_action is not None else 0.0
+        logger.info(
+            self._scrub(
+                f"{self._where()}: attempt {state.attempt_number} of "
+                f"{self.backend.transport_attempts} failed ({_describe(failure)}); "
+                f"retrying in {sleep:.2f} s"
+            )
+        )
+
+    def _check_completion(self, response: Any) -> None:
+        """A `ModelError` for a response Instructor could not read (no choices, no message)."""
+        choices = getattr(response, "choices", None)
+        if not isinstance(choices, list) or not choices:
+            raise ModelError(
+                self._scrub(
+                    f"{self._where()} answered with no choices: the response is not a usable "
+                    f"chat completion (choices={_short(repr(choices), 80)})"
+                )
+            )
+        if getattr(choices[0], "message", None) is None:
+            raise ModelError(f"{self._where()} answered with a choice that has no message")
+
+    def _where(self) -> str:
+        backend = self.backend
+        if backend.base_url:
+            return f"{backend.kind} backend at {_public_url(backend.base_url)}"
+        return f"{backend.kind} backend"
+
+    def _scrub(self, text: str) -> str:
+        """``text`` without the API key (should a server or library have echoed it)."""
+        key = self.backend.api_key
+        if key and len(key) >= 4:
+            text = text.replace(key, "***")
+        return text
 
     def _get_transport(self) -> Callable[..., Any]:
         with self._transport_lock:
@@ -322,6 +463,62 @@ def _openai_client(backend: Backend) -> OpenAI:
     )
 
 
+def retry_after_s(exc: BaseException | None, *, now: float | None = None) -> float | None:
+    """The wait an HTTP error asks for (``retry-after-ms``, ``Retry-After`` in seconds or as
+    an HTTP date), in seconds; None when it asks for none or the header is unreadable."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    seconds: float | None = None
+    millis = headers.get("retry-after-ms")
+    value = headers.get("retry-after")
+    if millis is not None:
+        seconds = _float(millis)
+        seconds = seconds / 1000 if seconds is not None else None
+    if seconds is None and value is not None:
+        seconds = _float(value)
+        if seconds is None:
+            try:
+                when = email.utils.parsedate_to_datetime(value.strip())
+            except (TypeError, ValueError, IndexError):
+                return None
+            if when.tzinfo is None:  # RFC 9110 dates are GMT
+                return None
+            seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds is None or not math.isfinite(seconds):
+        return None
+    return max(seconds, 0.0)
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+def _content(completion: Any) -> str:
+    """The text of a chat completion's first choice ('' if it has none)."""
+    choices = getattr(completion, "choices", None) or []
+    message = getattr(choices[0], "message", None) if choices else None
+    return str(getattr(message, "content", None) or "")
+
+
+def _public_url(url: str) -> str:
+    """``url`` without user, password, query or fragment (where secrets may hide)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+    except ValueError:
+        return "(an unreadable URL)"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
 def _is_transient(exc: BaseException) -> bool:
     try:
         import openai
@@ -330,16 +527,23 @@ def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIConnectionError | openai.APITimeoutError):
         return True
     if isinstance(exc, openai.APIStatusError):
-        return exc.status_code == 429 or exc.status_code >= 500
+        return exc.status_code in (408, 429) or exc.status_code >= 500
     return False
 
 
 def _describe(exc: BaseException | None) -> str:
+    """The exception's type, HTTP status and the server's own error message, if any."""
     if exc is None:
         return "unknown error"
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
-    return f"{name} (HTTP {status})" if status else f"{name}: {_short(str(exc))}"
+    if not status:
+        return f"{name}: {_short(str(exc))}"
+    body = getattr(exc, "body", None)
+    detail = body.get("message") if isinstance(body, dict) else None
+    if isinstance(detail, str) and detail.strip():
+        return f"{name} (HTTP {status}): {_short(detail, 200)}"
+    return f"{name} (HTTP {status})"
 
 
 def _short(text: str, limit: int = 300) -> str:

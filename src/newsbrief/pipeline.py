@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, model_validator
 from newsbrief import grounding
 from newsbrief.article import Article, Sentence, load_article
 from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Source, Span, Usage
-from newsbrief.errors import ValidationFailedError
+from newsbrief.errors import InputError, ValidationFailedError
 from newsbrief.fixtures import FixtureStore
 from newsbrief.llm import Backend, CallStats, ModelClient, resolve_backend
 from newsbrief.numbers import NumberMention, find_numbers
@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 PROMPTS = ("attribution", "figure", "summary")
 SUMMARY_ARTICLE_CHARS = 6000
+# One question per sentence and per number: 100,000 characters (a long feature is 30,000)
+# is already about 1,500 questions, some 15 minutes on the embedded model.
+MAX_ARTICLE_CHARS = 100_000
 _TERMINAL = re.compile(r"[.!?…][”\"’')\]]*$")
 
 
@@ -204,17 +207,24 @@ def summarize_article(
     max_retries: int = 2,
     timeout_s: float = 120.0,
     transport_attempts: int = 4,
+    retry_wait_s: float | None = None,
     on_progress: Callable[[Brief], None] | None = None,
 ) -> Brief:
     """See `newsbrief.summarize`; ``on_progress`` gets a partial brief after each question."""
     started = time.perf_counter()
     parsed = load_article(article)
+    if len(parsed.text) > MAX_ARTICLE_CHARS:
+        raise InputError(
+            f"article is too long: {len(parsed.text):,} characters; at most "
+            f"{MAX_ARTICLE_CHARS:,} (split it into parts)"
+        )
     backend = resolve_backend(
         model,
         base_url,
         api_key=api_key,
         timeout_s=timeout_s,
         transport_attempts=transport_attempts,
+        retry_wait_s=retry_wait_s,
     )
     store = FixtureStore.from_settings(fixtures, fixtures_dir)
     version = prompt_set_version(PROMPTS)
