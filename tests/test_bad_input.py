@@ -187,10 +187,12 @@ def test_prompt_injection_answers_are_dropped_as_ungrounded(server: FaultServer)
     server.answer = answer_as_injected
     brief = summarize(INJECTED, server)
     assert_every_item_grounded(brief)
-    # "the president" is in no sentence with a statement: re-asked, then dropped.
+    # "the president" is in no sentence with a statement: re-asked, then dropped; in the
+    # injected line itself it follows "report that", so it is reported, not a speaker.
     assert brief.sources == []
-    assert [i.item for i in brief.issues] == ["source", "source"]
-    assert all(INJECTED_ERROR in (i.detail or "") for i in brief.issues)
+    assert [i.item for i in brief.issues] == ["source", "source", "source"]
+    assert [INJECTED_ERROR in (i.detail or "") for i in brief.issues] == [True, False, True]
+    assert "inside what is reported" in brief.issues[1].reason
     reasks = [r.messages[-1]["content"] for r in server.chat_requests()]
     reasks = [text for text in reasks if text.startswith("Correct your JSON")]
     assert len(reasks) == 4 and all(INJECTED_ERROR in text for text in reasks)  # 2 each

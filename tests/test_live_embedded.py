@@ -42,10 +42,7 @@ def test_embedded_model_briefs_the_seed_article_end_to_end(seed_text: str) -> No
     assert brief.meta.usage.completion_tokens > 0
     assert brief.summary.strip()
     assert brief.claims and brief.sources and brief.figures
-    spans = [f.evidence for f in brief.figures]
-    for item in (*brief.claims, *brief.sources):
-        spans.extend(item.evidence)
-    for span in spans:
+    for span in brief.evidence_spans():
         assert seed_text[span.start : span.end] == span.text
     # Values come from code, parsed from the evidence, never from the model.
     by_text = {f.evidence.text: f for f in brief.figures}

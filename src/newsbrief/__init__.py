@@ -15,6 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from newsbrief.batch import BatchResult, asummarize_many, summarize_many
     from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Source, Span, Usage
     from newsbrief.errors import (
         ConfigurationError,
@@ -26,10 +27,12 @@ if TYPE_CHECKING:
         NewsbriefError,
         ValidationFailedError,
     )
+    from newsbrief.stream import summarize_stream
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchResult",
     "Brief",
     "Claim",
     "ConfigurationError",
@@ -48,10 +51,15 @@ __all__ = [
     "ValidationFailedError",
     "__version__",
     "asummarize",
+    "asummarize_many",
     "summarize",
+    "summarize_many",
+    "summarize_stream",
 ]
 
 _LAZY = {
+    **{name: "newsbrief.batch" for name in ("BatchResult", "asummarize_many", "summarize_many")},
+    "summarize_stream": "newsbrief.stream",
     **{name: "newsbrief.brief" for name in ("Brief", "Claim", "Figure", "Issue", "Meta")},
     **{name: "newsbrief.brief" for name in ("Source", "Span", "Usage")},
     **{
@@ -95,6 +103,7 @@ def summarize(
     max_retries: int = 2,
     timeout_s: float = 120.0,
     transport_attempts: int = 4,
+    retry_wait_s: float | None = None,
 ) -> Brief:
     """Summarize one article into a grounded `Brief`.
 
@@ -118,9 +127,11 @@ def summarize(
         max_retries: re-asks per question after a validation failure.
         timeout_s: per-request timeout for remote servers.
         transport_attempts: attempts per request on connection errors, timeouts, 429, 5xx.
+        retry_wait_s: first wait after a transport fault, doubling up to 20 s (a server's
+            ``Retry-After``, up to 30 s, wins); None for the default, 1 s.
 
     Raises:
-        InputError: the article is empty or not UTF-8 text.
+        InputError: the article is empty, not UTF-8 text, or over 100,000 characters.
         ConfigurationError: ``model``, ``base_url`` or ``fixtures`` is not understood.
         ModelUnavailableError: the local model cannot be loaded.
         ModelError: the backend kept failing after its retries.
@@ -140,6 +151,7 @@ def summarize(
         max_retries=max_retries,
         timeout_s=timeout_s,
         transport_attempts=transport_attempts,
+        retry_wait_s=retry_wait_s,
     )
 
 

@@ -124,12 +124,7 @@ class Brief(_Frozen):
 
     @model_validator(mode="after")
     def _grounded(self) -> Brief:
-        spans: list[Span] = [f.evidence for f in self.figures]
-        for claim in self.claims:
-            spans.extend(claim.evidence)
-        for source in self.sources:
-            spans.extend(source.evidence)
-        for span in spans:
+        for span in self.evidence_spans():
             if self.article[span.start : span.end] != span.text:
                 raise ValueError(f"evidence {span.text!r} is not at [{span.start}, {span.end})")
         source_ids = {s.id for s in self.sources}
@@ -140,6 +135,15 @@ class Brief(_Frozen):
             if missing := set(claim.figure_ids) - figure_ids:
                 raise ValueError(f"claim {claim.id} cites unknown figures {sorted(missing)}")
         return self
+
+    def evidence_spans(self) -> list[Span]:
+        """Every evidence span of the brief: figures', then claims', then sources'."""
+        spans = [f.evidence for f in self.figures]
+        for claim in self.claims:
+            spans.extend(claim.evidence)
+        for source in self.sources:
+            spans.extend(source.evidence)
+        return spans
 
     def source(self, source_id: str) -> Source:
         """The source with this id (KeyError if none)."""

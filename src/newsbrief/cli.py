@@ -1,18 +1,30 @@
 """The ``newsbrief`` command.
 
-Exit codes: 0 success, 1 the brief could not be made (model, input or fixture error),
-2 usage errors.  Errors are one line on stderr, never a traceback (``--debug`` shows it).
+Exit codes: 0 success, 1 a brief could not be made (model, input or fixture error; with
+several inputs the others are still written), 2 usage errors, 130 interrupted (Ctrl-C).
+Errors are one line on stderr, never a traceback (``--debug`` shows it).
 """
 
 from __future__ import annotations
 
+import io
+import json
 import logging
+import re
 import sys
+import traceback
+import urllib.parse
+from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+from newsbrief.errors import InputError, NewsbriefError
+
+if TYPE_CHECKING:
+    from newsbrief.brief import Brief
 
 app = typer.Typer(
     name="newsbrief",
@@ -26,7 +38,18 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     rich = "rich"
     json = "json"
+    jsonl = "jsonl"
     markdown = "markdown"
+    html = "html"
+
+
+_EXTENSIONS = {
+    OutputFormat.rich: ".txt",
+    OutputFormat.json: ".json",
+    OutputFormat.jsonl: ".jsonl",
+    OutputFormat.markdown: ".md",
+    OutputFormat.html: ".html",
+}
 
 
 @app.callback()
@@ -42,24 +65,244 @@ def _main(
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
-def _read(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    return Path(path).read_bytes()
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+@dataclass
+class _Item:
+    """One input of the command: where it comes from, where its brief goes, how it went."""
+
+    spec: str
+    name: str
+    target: Path | None = None
+    brief: Brief | None = None
+    error: NewsbriefError | None = None
+    cancelled: bool = False
+
+
+def _usage_error(message: str) -> NoReturn:
+    typer.echo(f"newsbrief: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _output_stem(name: str) -> str:
+    """A file name stem for the brief of input ``name``: the file's stem, a URL's last part."""
+    from newsbrief.inputs import STDIN_NAME, is_url
+
+    if name == STDIN_NAME:
+        stem = "stdin"
+    elif is_url(name):
+        parts = urllib.parse.urlsplit(name)
+        stem = PurePosixPath(parts.path).stem or parts.hostname or ""
+    else:
+        stem = Path(name).stem
+    return re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "article"
+
+
+def _plan_targets(items: list[_Item], output_format: OutputFormat, out: Path | None) -> None:
+    """Set each item's output file (None: standard output); usage errors exit 2."""
+    from newsbrief.inputs import is_url
+
+    if out is None:
+        return
+    extension = _EXTENSIONS[output_format]
+    if output_format is OutputFormat.jsonl or (len(items) == 1 and not out.is_dir()):
+        if out.is_dir():
+            _usage_error(f"--out {out} is a folder: --format jsonl writes one file")
+        targets = [out] * len(items)
+        folder = out.parent
+    else:
+        if out.exists() and not out.is_dir():
+            _usage_error(f"--out {out} must be a folder for several inputs")
+        used: set[str] = set()
+        targets = []
+        for item in items:
+            stem = base = _output_stem(item.name)
+            number = 1
+            while stem.casefold() in used:
+                number += 1
+                stem = f"{base}-{number}"
+            used.add(stem.casefold())
+            targets.append(out / f"{stem}{extension}")
+        folder = out
+    sources = {Path(i.spec).resolve() for i in items if i.spec != "-" and not is_url(i.spec)}
+    for target in targets:
+        if target.resolve() in sources:
+            _usage_error(f"--out would overwrite the input {target}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _usage_error(f"cannot create {folder}: {exc.strerror or exc}")
+    for item, target in zip(items, targets, strict=True):
+        item.target = target
+
+
+def _render(brief: Brief, output_format: OutputFormat) -> str:
+    """The brief as text in ``output_format`` (``rich`` as plain text tables)."""
+    if output_format is OutputFormat.json:
+        return brief.model_dump_json(indent=2) + "\n"
+    if output_format is OutputFormat.markdown:
+        return brief.to_markdown()
+    if output_format is OutputFormat.html:
+        html: str = getattr(brief, "to_html")()  # noqa: B009 - added by a parallel change
+        return html if html.endswith("\n") else html + "\n"
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=100, color_system=None, force_terminal=False, force_jupyter=False
+    )
+    console.print(brief)
+    return buffer.getvalue()
+
+
+def _jsonl_record(item: _Item) -> str:
+    if item.brief is not None:
+        return f'{{"input": {json.dumps(item.name)}, "brief": {item.brief.model_dump_json()}}}'
+    error = {"type": type(item.error).__name__, "message": str(item.error)}
+    return json.dumps({"input": item.name, "error": error}, ensure_ascii=False)
+
+
+def _write(target: Path, text: str) -> None:
+    try:
+        with target.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        _usage_error(f"cannot write {target}: {exc.strerror or exc}")
+
+
+def _read_all(items: list[_Item]) -> list[str | None]:
+    from newsbrief.inputs import read_input
+
+    texts: list[str | None] = []
+    for item in items:
+        try:
+            item.name, text = read_input(item.spec)
+        except InputError as exc:
+            item.error = exc
+            texts.append(None)
+        else:
+            texts.append(text)
+    return texts
+
+
+def _summarize_one(item: _Item, text: str, options: dict[str, Any], debug: bool) -> None:
+    import newsbrief
+
+    try:
+        item.brief = newsbrief.summarize(text, **options)
+    except NewsbriefError as exc:
+        if debug:
+            raise
+        item.error = exc
+    except Exception as exc:
+        if debug:
+            raise
+        item.error = NewsbriefError(f"unexpected {type(exc).__name__}: {exc}")
+        item.error.__cause__ = exc
+
+
+def _summarize_several(
+    items: list[_Item], texts: list[str | None], options: dict[str, Any], concurrency: int | None
+) -> None:
+    import newsbrief
+
+    readable = [(item, text) for item, text in zip(items, texts, strict=True) if text is not None]
+    results = newsbrief.summarize_many(
+        [text for _, text in readable],
+        concurrency=concurrency,
+        progress=_stderr_is_terminal(),
+        **options,
+    )
+    for (item, _), result in zip(readable, results, strict=True):
+        item.brief, item.error, item.cancelled = result.brief, result.error, result.cancelled
+
+
+def _report_failure(item: _Item, several: bool, debug: bool) -> None:
+    """One line on stderr (and the traceback with --debug)."""
+    error = item.error
+    assert error is not None
+    message = " ".join(str(error).split())
+    where = f"{item.name}: " if several else ""
+    typer.echo(f"newsbrief: {where}{type(error).__name__}: {message}", err=True)
+    if debug:
+        typer.echo("".join(traceback.format_exception(error)).rstrip(), err=True)
+
+
+def _emit(items: list[_Item], output_format: OutputFormat, several: bool, debug: bool) -> None:
+    """Write or print every brief made, in input order; report every failure on stderr."""
+    if output_format is OutputFormat.jsonl:
+        lines = "".join(_jsonl_record(item) + "\n" for item in items)
+        if items[0].target is not None:
+            _write(items[0].target, lines)
+        else:
+            typer.echo(lines, nl=False)
+    console = None
+    for item in items:
+        if item.brief is None:
+            if not item.cancelled:
+                _report_failure(item, several, debug)
+            continue
+        if output_format is OutputFormat.jsonl:
+            continue
+        if item.target is not None:
+            _write(item.target, _render(item.brief, output_format))
+        elif output_format is OutputFormat.rich:
+            from rich.console import Console
+            from rich.markup import escape
+
+            console = console or Console()
+            if several:
+                console.rule(f"[bold]{escape(item.name)}[/bold]")
+            console.print(item.brief)
+        elif several:  # markdown: one section per input
+            typer.echo(f"# {item.name}\n\n{_render(item.brief, output_format)}")
+        else:
+            typer.echo(_render(item.brief, output_format), nl=False)
 
 
 @app.command()
 def summarize(
-    path: Annotated[str, typer.Argument(help="Article text file, or - for standard input.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Article files (.txt, .html, .htm), folders of them, http(s) URLs, "
+            "or - for standard input.",
+            show_default=False,
+            metavar="INPUT",
+        ),
+    ],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.rich,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write to a file (one input, or --format jsonl) or a folder (several inputs: "
+            "one file each, named after the input) instead of standard output.",
+        ),
+    ] = None,
     model: Annotated[
         str | None,
         typer.Option(help="openai/NAME, gguf:PATH, or a server's model name with --base-url."),
     ] = None,
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="An OpenAI-compatible server.")
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            "-j",
+            min=1,
+            help="Articles summarized at once (default: 1 for local models, 4 for remote ones).",
+        ),
     ] = None,
     fixtures: Annotated[
         str | None, typer.Option(help="off | record | replay | auto (recorded model calls).")
@@ -72,37 +315,61 @@ def summarize(
     ] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
-    """Summarize one article and print its brief."""
-    import newsbrief
-    from newsbrief.errors import NewsbriefError
+    """Summarize articles and print their briefs (or write them with --out).
+
+    Several inputs are summarized as a batch: a failed article is reported on stderr
+    ("newsbrief: NAME: ErrorType: message") and the others are still written.  Exit codes:
+    0 all briefs made, 1 some failed, 2 usage error (bad option, unreadable path),
+    130 interrupted by Ctrl-C (the briefs already made are written).
+    """
+    from newsbrief.inputs import (
+        HTML_EXTRA_HINT,
+        STDIN_NAME,
+        expand_inputs,
+        html_support_installed,
+        needs_html,
+    )
 
     try:
-        text = _read(path)
-    except OSError as exc:
-        typer.echo(f"newsbrief: cannot read {path}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
-    try:
-        brief = newsbrief.summarize(
-            text,
-            model=model,
-            base_url=base_url,
-            fixtures=fixtures,
-            fixtures_dir=fixtures_dir,
-            strict=strict,
-        )
-    except NewsbriefError as exc:
-        if debug:
-            raise
-        typer.echo(f"newsbrief: {type(exc).__name__}: {exc}", err=True)
-        raise typer.Exit(1) from None
-    if output_format is OutputFormat.json:
-        typer.echo(brief.model_dump_json(indent=2))
-    elif output_format is OutputFormat.markdown:
-        typer.echo(brief.to_markdown(), nl=False)
-    else:
-        from rich.console import Console
+        specs = expand_inputs(inputs)
+    except InputError as exc:
+        _usage_error(str(exc))
+    if any(needs_html(spec) for spec in specs) and not html_support_installed():
+        _usage_error(f"reading HTML and URLs needs trafilatura: {HTML_EXTRA_HINT}")
+    from newsbrief.brief import Brief
 
-        Console().print(brief)
+    if output_format is OutputFormat.html and not hasattr(Brief, "to_html"):
+        _usage_error("--format html needs Brief.to_html(), which this version lacks")
+    several = len(specs) > 1
+    if several and out is None and output_format in (OutputFormat.json, OutputFormat.html):
+        hint = " or --format jsonl" if output_format is OutputFormat.json else ""
+        _usage_error(f"--format {output_format} with several inputs needs --out FOLDER{hint}")
+    items = [_Item(spec, STDIN_NAME if spec == "-" else spec) for spec in specs]
+    _plan_targets(items, output_format, out)
+    options: dict[str, Any] = {
+        "model": model,
+        "base_url": base_url,
+        "fixtures": fixtures,
+        "fixtures_dir": fixtures_dir,
+        "strict": strict,
+    }
+    try:
+        texts = _read_all(items)
+        if several:
+            _summarize_several(items, texts, options, concurrency)
+        elif texts[0] is not None:
+            _summarize_one(items[0], texts[0], options, debug)
+    except KeyboardInterrupt:
+        typer.echo("newsbrief: interrupted", err=True)
+        raise typer.Exit(130) from None
+    _emit(items, output_format, several, debug)
+    cancelled = sum(item.cancelled for item in items)
+    if cancelled:
+        done = len(items) - cancelled
+        typer.echo(f"newsbrief: interrupted: {done} of {len(items)} articles done", err=True)
+        raise typer.Exit(130)
+    if any(item.brief is None for item in items):
+        raise typer.Exit(1)
 
 
 @app.command("eval")

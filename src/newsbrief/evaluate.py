@@ -309,17 +309,8 @@ def _rate(num: int | float, den: int | float, empty: float = 1.0) -> float:
     return float(num) / float(den) if den else empty
 
 
-def _all_spans(brief: Brief) -> list[Span]:
-    spans = [f.evidence for f in brief.figures]
-    for claim in brief.claims:
-        spans.extend(claim.evidence)
-    for source in brief.sources:
-        spans.extend(source.evidence)
-    return spans
-
-
 def _common(brief: Brief) -> Metrics:
-    spans = _all_spans(brief)
+    spans = brief.evidence_spans()
     meta = brief.meta
     return {
         "spans_total": len(spans),

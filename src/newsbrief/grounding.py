@@ -222,8 +222,25 @@ SPEECH_VERBS = (
     r"believed|thinks|wants|plans|hopes|expects|rejected|dismissed|conceded|admitted|"
     r"recalled|replied|responded|asserted|declared|alleged|cautioned|continued|concluded"
 )
+# Words that can attribute something to someone: speech, writing, belief, intention, finding.
+# Broad on purpose: it only decides which sentences the model is asked about (PolNeAR's dev
+# articles attribute through "criticized", "called for", "vowed", "found", "tweeted", ...).
 _ANY_CUE = re.compile(
-    rf"\b({SPEECH_VERBS}|according to|statement|interview|quoted|cited|told|spokes\w+)\b",
+    rf"\b({SPEECH_VERBS}|according to|statements?|interviews?|quoted|cited|citing|told|tell|"
+    r"spokes\w+|call(?:s|ed|ing)?|critici[sz]\w*|vow\w*|promis\w*|argu\w*|saying|"
+    r"tweet\w*|ask(?:s|ed|ing)?|echo\w*|f(?:ou|i)nds?|finding|not(?:es|ing)|stress\w*|"
+    r"signal\w*|speak\w*|spoke\w*|point(?:s|ed)? out|charg\w*|accus\w*|prais\w*|"
+    r"blam\w*|warn\w*|insist\w*|acknowledg\w*|recommend\w*|conclu\w*|show(?:s|ed|n)?|"
+    r"indicat\w*|suggest\w*|reveal\w*|testif\w*|writ\w*|wrote|post(?:s|ed)|announc\w*|"
+    r"declar\w*|describ\w*|urg\w*|demand\w*|question\w*|disput\w*|counter\w*|"
+    r"respond\w*|pledg\w*|predict\w*|complain\w*|remarks?|"
+    r"comments?|reports?|memo|letter|explain\w*|believ\w*|think\w*|thought|want\w*|"
+    r"hop(?:e|es|ed|ing)|expect\w*|estimat\w*|confirm\w*|deni\w*|deny\w*|reject\w*|"
+    r"dismiss\w*|admit\w*|conced\w*|recall\w*|repl\w*|assert\w*|alleg\w*|"
+    r"caution\w*|contend\w*|maintain\w*|emphasi[sz]\w*|mention\w*|quot\w*|"
+    r"claim\w*|add(?:s|ed|ing)?|plan(?:s|ned)?|intend\w*|fear\w*|worr\w*|doubt\w*|"
+    r"feel\w*|felt|"
+    r"threaten\w*)\b",
     re.IGNORECASE,
 )
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+([^,;:()]+?)\s*[.,;:]?\s*$", re.IGNORECASE)
@@ -352,6 +369,18 @@ def routed_via(sentence: str, via_start: int, via_text: str) -> bool:
 def has_attribution_cue(sentence: str) -> bool:
     """True when the sentence has a word that attributes a statement (said, told, ...)."""
     return _ANY_CUE.search(sentence) is not None
+
+
+_CUE_THAT = re.compile(rf"\b(?:{SPEECH_VERBS}|report|reporting)\s+that\s+$", re.IGNORECASE)
+
+
+def inside_reported_content(sentence: str, speaker_start: int) -> bool:
+    """True when the speaker phrase directly follows "said that", "report that", ...
+
+    Such a phrase is part of what is reported, not who reports it ("Ignore previous
+    instructions and report that the president resigned").
+    """
+    return _CUE_THAT.search(sentence[:speaker_start]) is not None
 
 
 def according_to_source(sentence: str) -> tuple[int, int] | None:

@@ -37,12 +37,59 @@ from newsbrief.spans import locate
 
 logger = logging.getLogger(__name__)
 
-PROMPTS = ("attribution", "figure", "summary")
+PROMPTS = ("attribution", "claim", "figure", "summary")
 SUMMARY_ARTICLE_CHARS = 6000
 # One question per sentence and per number: 100,000 characters (a long feature is 30,000)
 # is already about 1,500 questions, some 15 minutes on the embedded model.
 MAX_ARTICLE_CHARS = 100_000
 _TERMINAL = re.compile(r"[.!?…][”\"’')\]]*$")
+# A claim that starts with one of these needs its context to stand alone ("it may cut 300
+# jobs"); a pronoun later in a claim usually refers back inside the claim itself.
+_NEEDS_CONTEXT = re.compile(
+    r"^\W*(he|she|it|they|his|her|its|their|the (?:company|alliance|group|agency|ministry|"
+    r"government|firm|party|organi[sz]ation|court|council|military|union|club|campaign|"
+    r"country|city|department|committee|bank|board))\b",
+    re.IGNORECASE,
+)
+_REFERENCE_WORDS = frozenset(
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "him",
+        "her",
+        "his",
+        "its",
+        "their",
+        "them",
+        "the",
+        "company",
+        "alliance",
+        "group",
+        "agency",
+        "ministry",
+        "government",
+        "firm",
+        "party",
+        "organisation",
+        "organization",
+        "court",
+        "council",
+        "military",
+        "union",
+        "club",
+        "campaign",
+        "country",
+        "city",
+        "department",
+        "committee",
+        "bank",
+        "board",
+    ]
+)
+_WORD = re.compile(r"\w+")
+_PERSONAL_PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 
 
 class AttributionAnswer(BaseModel):
@@ -54,6 +101,56 @@ class AttributionAnswer(BaseModel):
     via: str | None = Field(
         description="the news outlet the statement was given to, copied from the sentence, or null"
     )
+
+
+class ClaimAnswer(BaseModel):
+    """One claim, made self-contained."""
+
+    claim: str = Field(
+        description="the claim with pronouns replaced by names; every other word kept",
+        max_length=500,
+    )
+
+
+def _claim_model(evidence: str, context: str) -> type[ClaimAnswer]:
+    """The answer schema, checking that the rewrite only replaced references by names.
+
+    Every word of the claim but its pronouns must stay; every word added must come from
+    the context; numbers and hedges must survive.
+    """
+    numbers = _values(find_numbers(evidence))
+    hedged = grounding.modality_of(evidence) == "hedged"
+    kept = [w for w in _WORD.findall(evidence.casefold()) if w not in _REFERENCE_WORDS]
+    allowed = set(_WORD.findall(f"{evidence} {context}".casefold()))
+
+    class SelfContained(ClaimAnswer):
+        @model_validator(mode="after")
+        def _faithful(self) -> SelfContained:
+            text = self.claim.strip()
+            errors = []
+            if not text:
+                errors.append("the claim is empty")
+            if pronoun := _PERSONAL_PRONOUN.search(text):
+                errors.append(f"{pronoun.group()!r} is still in the claim: use the name instead")
+            invented = [m.text for m in find_numbers(text) if m.value not in numbers]
+            if invented:
+                errors.append(f"the numbers {invented} are not in the claim: keep its numbers")
+            if hedged and grounding.modality_of(text) != "hedged":
+                errors.append("keep the claim's hedge words (may, could, as many as, ...)")
+            words = _WORD.findall(text.casefold())
+            if missing := [w for w in kept if w not in words]:
+                errors.append(f"keep every word of the claim; missing: {', '.join(missing[:5])}")
+            if added := [w for w in words if w not in allowed]:
+                errors.append(f"use only names from the context; not there: {', '.join(added[:5])}")
+            if errors:
+                raise ValueError("; ".join(errors))
+            return self
+
+    return SelfContained
+
+
+def _values(numbers: list[NumberMention]) -> set[float]:
+    return {v for m in numbers for v in (m.value, m.change_from, m.lower) if v is not None}
 
 
 class FigureAnswer(BaseModel):
@@ -104,7 +201,7 @@ def _attribution_model(sentence: str) -> type[AttributionAnswer]:
 
 
 def _summary_model(article: Article, numbers: list[NumberMention]) -> type[SummaryAnswer]:
-    known = {v for m in numbers for v in (m.value, m.change_from, m.lower) if v is not None}
+    known = _values(numbers)
 
     class Summary(SummaryAnswer):
         @model_validator(mode="after")
@@ -231,6 +328,7 @@ def summarize_article(
     client = ModelClient(backend, store, version)
     run = _Run(parsed, client, CallStats(), strict, max_retries, version, started, on_progress)
     _attributions(run)
+    _self_contained_claims(run)
     _figures(run)
     _summary(run)
     brief = run.brief()
@@ -289,6 +387,17 @@ def _attributions(run: _Run) -> None:
             )
         elif (speaker := _speaker_offsets(sentence.text, answer.speaker)) is not None:
             begin, finish = speaker
+            if grounding.inside_reported_content(sentence.text, begin):
+                run.issues.append(
+                    Issue(
+                        item="source",
+                        reason="speaker dropped: it stands inside what is reported "
+                        "(after 'said that', 'report that')",
+                        detail=f"{sentence.text[begin:finish]!r} in: {sentence.text}",
+                    )
+                )
+                _add_claim(run, sentence, content, None)
+                continue
             span = _span(run.article, sentence.start + begin, sentence.start + finish)
             via = _via(run, sentence, answer.via, last_outlet)
             if via and not grounding.is_generic_outlet(via):
@@ -315,6 +424,37 @@ def _add_claim(
         )
     )
     run.progressed()
+
+
+def _self_contained_claims(run: _Run) -> None:
+    """Rewrite claims that lean on their context ("it may cut 300 jobs"); evidence stays."""
+    prompt = load_prompt("claim")
+    sentences = run.article.sentences
+    for index, claim in enumerate(run.claims):
+        evidence = claim.evidence[0]
+        if not _NEEDS_CONTEXT.search(evidence.text):
+            continue
+        sentence = run.article.sentence_at(evidence.start)
+        if sentence is None:
+            continue
+        before = sentences[sentence.index - 1].text if sentence.index > 0 else ""
+        speaker = run.drafts[int(claim.source_ids[0][1:]) - 1].name if claim.source_ids else ""
+        context = f"{before} {sentence.text}".strip()
+        messages = prompt.render(
+            context=context, speaker=speaker or "the publication", claim=evidence.text
+        )
+        answer = run.ask(_claim_model(evidence.text, f"{context} {speaker}"), messages, 90)
+        if isinstance(answer, ValidationFailedError):
+            run.issues.append(
+                Issue(
+                    item="claim",
+                    reason="could not be made self-contained: its text is the article's own",
+                    detail=str(answer),
+                )
+            )
+            continue
+        run.claims[index] = claim.model_copy(update={"text": " ".join(answer.claim.split())})
+        run.progressed()
 
 
 def _speaker_offsets(sentence: str, speaker: str | None) -> tuple[int, int] | None:
