@@ -52,6 +52,19 @@ _EXTENSIONS = {
 }
 
 
+# Options shared by the commands.
+ModelOption = Annotated[
+    str | None,
+    typer.Option(help="openai/NAME, gguf:PATH, or a server's model name with --base-url."),
+]
+BaseUrlOption = Annotated[
+    str | None, typer.Option("--base-url", help="An OpenAI-compatible server.")
+]
+FixturesDirOption = Annotated[
+    str | None, typer.Option("--fixtures-dir", help="Folder of recorded calls.")
+]
+
+
 @app.callback()
 def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
@@ -288,13 +301,8 @@ def summarize(
             "one file each, named after the input) instead of standard output.",
         ),
     ] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(help="openai/NAME, gguf:PATH, or a server's model name with --base-url."),
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="An OpenAI-compatible server.")
-    ] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
     concurrency: Annotated[
         int | None,
         typer.Option(
@@ -307,9 +315,7 @@ def summarize(
     fixtures: Annotated[
         str | None, typer.Option(help="off | record | replay | auto (recorded model calls).")
     ] = None,
-    fixtures_dir: Annotated[
-        str | None, typer.Option("--fixtures-dir", help="Folder of recorded calls.")
-    ] = None,
+    fixtures_dir: FixturesDirOption = None,
     strict: Annotated[
         bool, typer.Option(help="Fail instead of dropping items that cannot be grounded.")
     ] = False,
@@ -384,16 +390,9 @@ def eval_command(
         bool, typer.Option("--live", help="Call the model (fixtures off) instead of replaying.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    model: Annotated[
-        str | None,
-        typer.Option(help="openai/NAME, gguf:PATH, or a server's model name with --base-url."),
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="An OpenAI-compatible server.")
-    ] = None,
-    fixtures_dir: Annotated[
-        str | None, typer.Option("--fixtures-dir", help="Folder of recorded calls.")
-    ] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    fixtures_dir: FixturesDirOption = None,
 ) -> None:
     """Summarize every annotated article of DIRECTORY and score the briefs.
 
