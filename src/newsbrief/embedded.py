@@ -13,6 +13,7 @@ model serves one generation at a time (llama.cpp contexts are not re-entrant).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import importlib
@@ -173,5 +174,23 @@ def load(path: Path | None = None) -> EmbeddedModel:
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelUnavailableError(f"llama.cpp could not load {resolved}: {exc}") from exc
         model = EmbeddedModel(path=resolved, llama=llama)
+        if not _loaded:
+            atexit.register(_close_all)
         _loaded[resolved] = model
         return model
+
+
+def _close_all() -> None:
+    """Free loaded models before interpreter teardown (else llama.cpp's __del__ fails noisily).
+
+    A model still generating in an abandoned worker thread is left alone after a short wait.
+    """
+    with _load_lock:
+        for model in _loaded.values():
+            if model.lock.acquire(timeout=5):
+                try:
+                    with contextlib.suppress(Exception):
+                        model.llama.close()
+                finally:
+                    model.lock.release()
+        _loaded.clear()
