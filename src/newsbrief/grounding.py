@@ -245,7 +245,6 @@ _ANY_CUE = re.compile(
 )
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+([^,;:()]+?)\s*[.,;:]?\s*$", re.IGNORECASE)
 _CUE_AFTER = re.compile(rf"^[\s,]*(?:\w+\s+){{0,2}}?({SPEECH_VERBS})\b", re.IGNORECASE)
-_CUE_BEFORE = re.compile(rf"\b({SPEECH_VERBS})\s*[,]?\s*$", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]([^“”\"]{8,})[”\"]")
 _HEDGES = re.compile(
     r"\b(may|might|could|would|possibly|perhaps|reportedly|allegedly|likely|unlikely|"
@@ -446,12 +445,6 @@ def claim_content(sentence: str, speaker_start: int, speaker_end: int) -> tuple[
         start, end = _trim(sentence, begin, len(sentence))
         if end - start >= 12:
             return start, end
-    if (
-        speaker_start > 0
-        and re.match(r"^\s*,?\s*$", tail[:2])
-        and _CUE_BEFORE.search(sentence[:speaker_start])
-    ):
-        return whole
     return whole
 
 

@@ -200,7 +200,7 @@ def _attribution_model(sentence: str) -> type[AttributionAnswer]:
     return Attribution
 
 
-def _summary_model(article: Article, numbers: list[NumberMention]) -> type[SummaryAnswer]:
+def _summary_model(numbers: list[NumberMention]) -> type[SummaryAnswer]:
     known = _values(numbers)
 
     class Summary(SummaryAnswer):
@@ -574,7 +574,7 @@ def _figures(run: _Run) -> None:
 def _summary(run: _Run) -> None:
     prompt = load_prompt("summary")
     text = run.article.text[:SUMMARY_ARTICLE_CHARS]
-    model = _summary_model(run.article, find_numbers(run.article.text))
+    model = _summary_model(find_numbers(run.article.text))
     answer = run.ask(model, prompt.render(article=text), 160)
     if isinstance(answer, ValidationFailedError):
         run.issues.append(Issue(item="summary", reason="no valid summary", detail=str(answer)))
