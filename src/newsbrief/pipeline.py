@@ -42,6 +42,8 @@ SUMMARY_ARTICLE_CHARS = 6000
 # One question per sentence and per number: 100,000 characters (a long feature is 30,000)
 # is already about 1,500 questions, some 15 minutes on the embedded model.
 MAX_ARTICLE_CHARS = 100_000
+SUMMARY_MAX_WORDS = 80
+_SUMMARY_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[”\"’')\]]*(?=\s|$)|$)", re.DOTALL)
 _TERMINAL = re.compile(r"[.!?…][”\"’')\]]*$")
 # A claim that starts with one of these needs its context to stand alone ("it may cut 300
 # jobs"); a pronoun later in a claim usually refers back inside the claim itself.
@@ -209,8 +211,6 @@ def _summary_model(numbers: list[NumberMention]) -> type[SummaryAnswer]:
             text = self.summary.strip()
             if not text:
                 raise ValueError("the summary is empty")
-            if len(text.split()) > 80:
-                raise ValueError("the summary is longer than 80 words: shorten it")
             invented = [m.text for m in find_numbers(text) if m.value not in known]
             if invented:
                 raise ValueError(
@@ -579,15 +579,35 @@ def _summary(run: _Run) -> None:
     if isinstance(answer, ValidationFailedError):
         run.issues.append(Issue(item="summary", reason="no valid summary", detail=str(answer)))
         return
-    run.summary = _whole_sentences(str(answer.summary).strip())
+    run.summary = _whole_sentences(str(answer.summary).strip(), run.article.text)
 
 
-def _whole_sentences(summary: str) -> str:
-    """Drop a last sentence cut short by the length limit, keeping whole sentences."""
-    if _TERMINAL.search(summary):
-        return summary
-    cut = max(summary.rfind(". "), summary.rfind("! "), summary.rfind("? "))
-    return summary[: cut + 1] if cut > 0 else summary
+def _whole_sentences(summary: str, article: str) -> str:
+    """The summary's leading whole sentences, at most `SUMMARY_MAX_WORDS` words.
+
+    The grammar's length cap can cut the last sentence short, and near that cap the small
+    model drifts into another script ("310 millimetres of 雨"): such sentences are dropped
+    by code rather than re-asked.
+    """
+    kept: list[str] = []
+    words = 0
+    for sentence in _SUMMARY_SENTENCE.findall(summary):
+        sentence = sentence.strip()
+        foreign = any(_is_cjk(ch) for ch in sentence) and not any(_is_cjk(ch) for ch in article)
+        count = len(sentence.split())
+        if (
+            not _TERMINAL.search(sentence)
+            or foreign
+            or (kept and words + count > SUMMARY_MAX_WORDS)
+        ):
+            break
+        kept.append(sentence)
+        words += count
+    return " ".join(kept)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
 
 
 def _link_figures(claims: list[Claim], figures: list[Figure]) -> list[Claim]:
