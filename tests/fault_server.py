@@ -43,6 +43,8 @@ Answer = Callable[[dict[str, Any]], str]
 def schema_name(body: dict[str, Any]) -> str:
     """The name of the answer schema Instructor sent (``Attribution``, ``FigureAnswer``, ...)."""
     fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_object":  # llama-cpp-python's form: the schema's own title
+        return str((fmt.get("schema") or {}).get("title", ""))
     return str((fmt.get("json_schema") or {}).get("name", ""))
 
 
@@ -95,6 +97,24 @@ DROP = Reply("drop")  # accept the connection, then close it without a response
 MALFORMED = Reply("raw", raw=b'{"id": "chatcmpl-fault", "choices": [{"index": 0, "mess')
 # HTTP 200, JSON, but not a chat completion at all.
 NOT_A_COMPLETION = Reply("raw", raw=b'{"hello": "world"}')
+# What llama-cpp-python's server (0.3.x) answers a json_schema response format (its body, verbatim
+# in substance): HTTP 500, the request validation error naming response_format.
+LLAMA_CPP_REFUSAL = Reply(
+    "raw",
+    status=500,
+    raw=json.dumps(
+        {
+            "error": {
+                "message": "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', "
+                "'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", "
+                "'input': 'json_schema'}",
+                "type": "internal_server_error",
+                "param": None,
+                "code": None,
+            }
+        }
+    ).encode(),
+)
 EMPTY_CHOICES = Reply("empty_choices")  # HTTP 200, a well-formed completion with no choices
 
 
@@ -138,6 +158,9 @@ class FaultServer:
     """The server; use it as a context manager (see the module docstring)."""
 
     answer: Answer = default_answer
+    # Refuse OpenAI's {"type": "json_schema"} response format the way llama-cpp-python's
+    # server does (HTTP 500 with a request-validation message).
+    refuses_json_schema: bool = False
     requests: list[Request] = field(default_factory=list)
     _script: list[Reply] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -219,7 +242,15 @@ class _Handler(BaseHTTPRequestHandler):
                 at=time.monotonic(),
             )
         )
-        reply = server._next_reply()
+        fmt = body.get("response_format") if isinstance(body, dict) else None
+        if (
+            server.refuses_json_schema
+            and isinstance(fmt, dict)
+            and fmt.get("type") == "json_schema"
+        ):
+            reply = LLAMA_CPP_REFUSAL
+        else:
+            reply = server._next_reply()
         # The client may have given up (its timeout) before the reply, as the test intended.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._reply(reply, body if isinstance(body, dict) else {})
@@ -239,7 +270,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(reply.status, json.dumps(error).encode(), reply.headers)
             return
         if reply.kind == "raw":
-            self._send(200, reply.raw)
+            self._send(reply.status, reply.raw)
             return
         choices: list[dict[str, Any]] = []
         if reply.kind != "empty_choices":

@@ -217,6 +217,20 @@ def test_400_is_not_retried(server: FaultServer) -> None:
     assert len(server.chat_requests()) == 1
 
 
+def test_server_refusing_json_schema_is_asked_with_json_object_from_then_on(
+    server: FaultServer,
+) -> None:
+    server.refuses_json_schema = True  # as llama-cpp-python's server does
+    server.script(answer(GROUNDED))
+    brief = summarize(server.url)
+    assert_grounded_source(brief)
+    formats = [r.body["response_format"] for r in server.chat_requests()]
+    # One refused request, then every question asks for json_object with the same schema.
+    assert [f["type"] for f in formats] == ["json_schema", "json_object", "json_object"]
+    assert formats[1]["schema"] == formats[0]["json_schema"]["schema"]
+    assert brief.meta.attempts == 2, "a refused format is not an attempt of the question"
+
+
 class _HTTPError(Exception):
     def __init__(self, headers: dict[str, str]) -> None:
         super().__init__("HTTP error")

@@ -7,6 +7,9 @@ Backends (chosen by `resolve_backend`):
   or simply a path ending in ``.gguf``.
 - ``openai``: OpenAI (``model="openai/gpt-4o-mini"``, key from ``OPENAI_API_KEY``) or any
   OpenAI-compatible server (``base_url="http://127.0.0.1:8080/v1"``, ``model`` its name).
+  Answers are constrained by OpenAI's ``json_schema`` response format; a server that refuses
+  it (llama-cpp-python's) is asked with ``{"type": "json_object", "schema": ...}`` instead,
+  from its first refusal on.
 
 An article goes to a remote service only when the caller names one (a provider-prefixed
 model, a ``base_url``, or ``NEWSBRIEF_MODEL`` / ``NEWSBRIEF_BASE_URL``).
@@ -218,6 +221,9 @@ class ModelClient:
         self.store = store
         self.prompt_version = prompt_version
         self._transport: Callable[..., Any] | None = None
+        # Set once a server has refused {"type": "json_schema"} (llama-cpp-python's server
+        # does): from then on this client sends {"type": "json_object", "schema": ...}.
+        self._json_object_only = False
         self._transport_lock = threading.Lock()
         self._patched = self._patch()
 
@@ -444,9 +450,26 @@ class ModelClient:
 
             return embedded.load(backend.gguf_path).create
         client = _openai_client(backend)
+        from openai import APIStatusError
+
+        from newsbrief.embedded import translate_response_format
 
         def create(**kwargs: Any) -> Any:
-            return client.chat.completions.create(model=backend.model, **kwargs)
+            if self._json_object_only:
+                kwargs["response_format"] = translate_response_format(kwargs.get("response_format"))
+            try:
+                return client.chat.completions.create(model=backend.model, **kwargs)
+            except APIStatusError as exc:
+                if self._json_object_only or not _rejects_json_schema(exc, kwargs):
+                    raise
+                logger.info(
+                    "%s does not take OpenAI's json_schema response format; "
+                    "asking for json_object with the schema instead (llama-cpp-python style)",
+                    self._where(),
+                )
+                self._json_object_only = True
+                kwargs["response_format"] = translate_response_format(kwargs.get("response_format"))
+                return client.chat.completions.create(model=backend.model, **kwargs)
 
         return create
 
@@ -529,6 +552,22 @@ def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 429) or exc.status_code >= 500
     return False
+
+
+def _rejects_json_schema(exc: Exception, kwargs: dict[str, Any]) -> bool:
+    """Whether an HTTP error is a server refusing the ``json_schema`` response format.
+
+    llama-cpp-python's server answers HTTP 500 with a validation error naming
+    ``response_format`` ("Input should be 'text' or 'json_object'"); others answer 400/422.
+    """
+    sent = kwargs.get("response_format")
+    if not isinstance(sent, dict) or sent.get("type") != "json_schema":
+        return False
+    status = getattr(exc, "status_code", None)
+    if status not in (400, 422, 500):
+        return False
+    text = f"{getattr(exc, 'message', '')} {getattr(exc, 'body', '')}"
+    return "response_format" in text
 
 
 def _describe(exc: BaseException | None) -> str:
