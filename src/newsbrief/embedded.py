@@ -17,10 +17,12 @@ import atexit
 import contextlib
 import hashlib
 import importlib
+import json
 import logging
 import os
 import tempfile
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4.gguf"
 GGUF_SIZE = 1_117_320_768
 GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 N_CTX = 4096
+SNAPSHOTS = 8  # context snapshots kept per model (one per prompt kind; ~15-30 MB each)
 
 _load_lock = threading.Lock()
 _loaded: dict[Path, EmbeddedModel] = {}
@@ -118,13 +121,32 @@ def _assemble(parts: list[Path], target: Path, checksum_file: Path) -> None:
             os.unlink(tmp_name)
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """llama.cpp's context state (KV cache) and the tokens it holds."""
+
+    tokens: tuple[int, ...]
+    state: bytes
+
+
 @dataclass
 class EmbeddedModel:
-    """One llama.cpp model loaded in this process; `create` is serialised by a lock."""
+    """One llama.cpp model loaded in this process; `create` is serialised by a lock.
+
+    llama.cpp only reuses the prompt prefix it evaluated last, so every switch between
+    question kinds (attribution, figure, claim, summary) would evaluate that kind's
+    instructions and few-shot examples again: about 500 tokens, ~10 s on two cores.  So the
+    model keeps one snapshot of its context per *static prefix* (every message but the last)
+    and restores it when the kind changes; llama-cpp-python then evaluates only the new
+    question.  Snapshots hold the KV cache only (~30 KB per token), at most `SNAPSHOTS`.
+    """
 
     path: Path
     llama: Any
     lock: threading.Lock = field(default_factory=threading.Lock)
+    snapshots: OrderedDict[str, _Snapshot] = field(default_factory=OrderedDict, repr=False)
+    _last_prefix: str | None = field(default=None, repr=False)
+    _snapshots_work: bool = field(default=True, repr=False)
 
     def create(self, **kwargs: Any) -> Any:
         """An OpenAI-style chat completion (an ``openai`` ChatCompletion object)."""
@@ -132,8 +154,69 @@ class EmbeddedModel:
         kwargs.pop("model", None)
         if "response_format" in kwargs:
             kwargs["response_format"] = translate_response_format(kwargs["response_format"])
+        prefix = _static_prefix(kwargs.get("messages"))
         with self.lock:
-            return self.llama.create_chat_completion_openai_v1(**kwargs)
+            if prefix is not None and prefix != self._last_prefix:
+                self._restore(prefix)
+            completion = self.llama.create_chat_completion_openai_v1(**kwargs)
+            self._last_prefix = prefix
+            if prefix is not None and prefix not in self.snapshots:
+                self._save(prefix)
+            return completion
+
+    def _save(self, prefix: str) -> None:
+        if not self._snapshots_work:
+            return
+        try:
+            import ctypes
+
+            import llama_cpp
+
+            ctx = self.llama._ctx.ctx
+            size = int(llama_cpp.llama_state_get_size(ctx))
+            buffer = (ctypes.c_uint8 * size)()
+            written = int(llama_cpp.llama_state_get_data(ctx, buffer, size))
+            tokens = tuple(int(t) for t in self.llama.input_ids[: self.llama.n_tokens])
+            self.snapshots[prefix] = _Snapshot(tokens, bytes(buffer)[:written])
+            while len(self.snapshots) > SNAPSHOTS:
+                self.snapshots.popitem(last=False)
+        except Exception as exc:  # llama-cpp-python internals moved: run without snapshots
+            self._disable_snapshots(exc)
+
+    def _restore(self, prefix: str) -> None:
+        snapshot = self.snapshots.get(prefix)
+        if snapshot is None or not self._snapshots_work:
+            return
+        self.snapshots.move_to_end(prefix)
+        try:
+            import ctypes
+
+            import llama_cpp
+
+            buffer = (ctypes.c_uint8 * len(snapshot.state)).from_buffer_copy(snapshot.state)
+            done = llama_cpp.llama_state_set_data(self.llama._ctx.ctx, buffer, len(snapshot.state))
+            if int(done) != len(snapshot.state):
+                raise RuntimeError(f"llama_state_set_data took {done} of {len(snapshot.state)}")
+            n = len(snapshot.tokens)
+            self.llama.input_ids[:n] = snapshot.tokens
+            self.llama.n_tokens = n
+            # The restored logits are stale: llama-cpp-python must evaluate before sampling.
+            self.llama._requires_eval = True
+        except Exception as exc:
+            self.llama.reset()  # a half-restored context must not be reused
+            self._disable_snapshots(exc)
+
+    def _disable_snapshots(self, exc: Exception) -> None:
+        logger.warning("context snapshots disabled (%s: %s)", type(exc).__name__, exc)
+        self._snapshots_work = False
+        self.snapshots.clear()
+
+
+def _static_prefix(messages: Any) -> str | None:
+    """The part of a chat that repeats from question to question: all but the last message."""
+    if not isinstance(messages, list) or len(messages) < 2:
+        return None
+    return json.dumps(messages[:-1], sort_keys=True, default=str)
 
 
 def translate_response_format(response_format: Any) -> Any:
