@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ARTICLE ?= fixtures/articles/rudaw-nato-iraq.txt
 
-.PHONY: run test setup lint record
+.PHONY: run test setup lint record bench
 
 run: setup  ## summarize the seed article with the embedded model
 	$(VENV)/bin/newsbrief summarize $(ARTICLE)
@@ -22,6 +22,10 @@ record: setup  ## re-record the fixture calls for every fixture article (real mo
 	for article in fixtures/articles/*.txt; do \
 	  $(VENV)/bin/newsbrief summarize "$$article" --fixtures record --format json > /dev/null || exit 1; \
 	done
+
+bench: setup  ## newsbrief vs LangExtract vs naive Instructor on the fixture articles (bench/README.md)
+	$(PY) -m pip install --quiet --progress-bar off -c constraints.txt -e '.[local,dev,bench]'
+	$(PY) bench/run.py
 
 setup: $(STAMP)
 
