@@ -202,6 +202,20 @@ def test_prompt_injection_answers_are_dropped_as_ungrounded(server: FaultServer)
     assert "president" not in json.dumps([s.model_dump() for s in brief.sources])
 
 
+TEMPLATED = (
+    "Parser bug\n\n"
+    "The config file held {{ api_key }} and {% if x %} markers, engineers told Reuters.\n"
+)
+
+
+def test_template_syntax_in_the_article_reaches_the_model_verbatim(server: FaultServer) -> None:
+    brief = summarize(TEMPLATED, server)
+    assert_every_item_grounded(brief)
+    [sentence] = [r for r in server.chat_requests() if schema_name(r.body) == "Attribution"]
+    assert "{{ api_key }} and {% if x %} markers" in sentence.messages[-1]["content"]
+    assert brief.claims[0].evidence[0].text.startswith("The config file held {{ api_key }}")
+
+
 # --- not news at all --------------------------------------------------------------------
 
 RECIPE = (

@@ -20,6 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,41 +119,50 @@ class ClaimAnswer(BaseModel):
     )
 
 
-def _claim_model(evidence: str, context: str) -> type[ClaimAnswer]:
-    """The answer schema, checking that the rewrite only replaced references by names.
+# What the answer validators check an answer against (the sentence asked about, the claim's
+# words, the article's numbers), set by `_Run.ask` for the question being asked.  Not
+# Instructor's context= argument: that also renders every message as a jinja template,
+# which would let "{{" in an article change the prompt.
+_checks: ContextVar[dict[str, Any]] = ContextVar("newsbrief_answer_checks", default={})  # noqa: B039
 
-    Every word of the claim but its pronouns must stay; every word added must come from
-    the context; numbers and hedges must survive.
-    """
-    numbers = _values(find_numbers(evidence))
-    hedged = grounding.modality_of(evidence) == "hedged"
-    kept = [w for w in _WORD.findall(evidence.casefold()) if w not in _REFERENCE_WORDS]
-    allowed = set(_WORD.findall(f"{evidence} {context}".casefold()))
 
-    class SelfContained(ClaimAnswer):
-        @model_validator(mode="after")
-        def _faithful(self) -> SelfContained:
-            text = self.claim.strip()
-            errors = []
-            if not text:
-                errors.append("the claim is empty")
-            if pronoun := _PERSONAL_PRONOUN.search(text):
-                errors.append(f"{pronoun.group()!r} is still in the claim: use the name instead")
-            invented = [m.text for m in find_numbers(text) if m.value not in numbers]
-            if invented:
-                errors.append(f"the numbers {invented} are not in the claim: keep its numbers")
-            if hedged and grounding.modality_of(text) != "hedged":
-                errors.append("keep the claim's hedge words (may, could, as many as, ...)")
-            words = _WORD.findall(text.casefold())
-            if missing := [w for w in kept if w not in words]:
-                errors.append(f"keep every word of the claim; missing: {', '.join(missing[:5])}")
-            if added := [w for w in words if w not in allowed]:
-                errors.append(f"use only names from the context; not there: {', '.join(added[:5])}")
-            if errors:
-                raise ValueError("; ".join(errors))
-            return self
+def _claim_checks(evidence: str, context: str) -> dict[str, Any]:
+    """What `SelfContained` checks a rewrite of one claim against."""
+    return {
+        "numbers": _values(find_numbers(evidence)),
+        "hedged": grounding.modality_of(evidence) == "hedged",
+        "kept": [w for w in _WORD.findall(evidence.casefold()) if w not in _REFERENCE_WORDS],
+        "allowed": set(_WORD.findall(f"{evidence} {context}".casefold())),
+    }
 
-    return SelfContained
+
+class SelfContained(ClaimAnswer):
+    # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
+    @model_validator(mode="after")
+    def _faithful(self) -> SelfContained:
+        """Every word of the claim but its pronouns stays; every word added comes from the
+        context; numbers and hedges survive (checks from `_claim_checks`)."""
+        checks = _checks.get()
+        text = self.claim.strip()
+        errors = []
+        if not text:
+            errors.append("the claim is empty")
+        if pronoun := _PERSONAL_PRONOUN.search(text):
+            errors.append(f"{pronoun.group()!r} is still in the claim: use the name instead")
+        invented = [m.text for m in find_numbers(text) if m.value not in checks.get("numbers", ())]
+        if invented:
+            errors.append(f"the numbers {invented} are not in the claim: keep its numbers")
+        if checks.get("hedged") and grounding.modality_of(text) != "hedged":
+            errors.append("keep the claim's hedge words (may, could, as many as, ...)")
+        words = _WORD.findall(text.casefold())
+        if missing := [w for w in checks.get("kept", ()) if w not in words]:
+            errors.append(f"keep every word of the claim; missing: {', '.join(missing[:5])}")
+        allowed = checks.get("allowed", set())
+        if added := [w for w in words if w not in allowed]:
+            errors.append(f"use only names from the context; not there: {', '.join(added[:5])}")
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
 
 
 def _values(numbers: list[NumberMention]) -> set[float]:
@@ -171,58 +181,52 @@ class SummaryAnswer(BaseModel):
     summary: str = Field(description="at most two sentences and 50 words", max_length=500)
 
 
-def _attribution_model(sentence: str) -> type[AttributionAnswer]:
-    """The answer schema, with validators that check the answer against ``sentence``."""
-
-    class Attribution(AttributionAnswer):
-        @model_validator(mode="after")
-        def _grounded_in_sentence(self) -> Attribution:
-            errors = []
-            if self.via is not None and (
-                not self.via.strip() or locate(sentence, self.via, allow_fuzzy=False) is None
-            ):
-                # Not worth a re-ask: a via that is not in the sentence is simply dropped.
-                self.via = None
-            if self.speaker is not None and not self.speaker.strip():
-                self.speaker = None
-            if self.speaker and locate(sentence, self.speaker, allow_fuzzy=False) is None:
+class Attribution(AttributionAnswer):
+    # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
+    @model_validator(mode="after")
+    def _grounded_in_sentence(self) -> Attribution:
+        """The speaker and the via are copied from the sentence (``checks["sentence"]``)."""
+        sentence = str(_checks.get().get("sentence", ""))
+        errors = []
+        if self.via is not None and (
+            not self.via.strip() or locate(sentence, self.via, allow_fuzzy=False) is None
+        ):
+            # Not worth a re-ask: a via that is not in the sentence is simply dropped.
+            self.via = None
+        if self.speaker is not None and not self.speaker.strip():
+            self.speaker = None
+        if self.speaker and locate(sentence, self.speaker, allow_fuzzy=False) is None:
+            errors.append(f"speaker {self.speaker!r} is not in the sentence: copy it word for word")
+        if self.speaker and self.via and self.speaker.strip() == self.via.strip():
+            errors.append(
+                f"{self.speaker!r} is the outlet the statement was given to, not the speaker"
+            )
+        if self.speaker and grounding.is_outlet(self.speaker):
+            told = re.search(rf"\btold\s+{re.escape(self.speaker.strip())}", sentence)
+            if told:
                 errors.append(
-                    f"speaker {self.speaker!r} is not in the sentence: copy it word for word"
+                    f"{self.speaker!r} was told the statement: the speaker is who told it"
                 )
-            if self.speaker and self.via and self.speaker.strip() == self.via.strip():
-                errors.append(
-                    f"{self.speaker!r} is the outlet the statement was given to, not the speaker"
-                )
-            if self.speaker and grounding.is_outlet(self.speaker):
-                told = re.search(rf"\btold\s+{re.escape(self.speaker.strip())}", sentence)
-                if told:
-                    errors.append(
-                        f"{self.speaker!r} was told the statement: the speaker is who told it"
-                    )
-            if errors:
-                raise ValueError("; ".join(errors))
-            return self
-
-    return Attribution
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
 
 
-def _summary_model(numbers: list[NumberMention]) -> type[SummaryAnswer]:
-    known = _values(numbers)
-
-    class Summary(SummaryAnswer):
-        @model_validator(mode="after")
-        def _numbers_from_article(self) -> Summary:
-            text = self.summary.strip()
-            if not text:
-                raise ValueError("the summary is empty")
-            invented = [m.text for m in find_numbers(text) if m.value not in known]
-            if invented:
-                raise ValueError(
-                    f"the numbers {invented} are not in the article: use the article's numbers"
-                )
-            return self
-
-    return Summary
+class Summary(SummaryAnswer):
+    # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
+    @model_validator(mode="after")
+    def _numbers_from_article(self) -> Summary:
+        """Every number of the summary is one of the article's (``checks["numbers"]``)."""
+        text = self.summary.strip()
+        if not text:
+            raise ValueError("the summary is empty")
+        known = _checks.get().get("numbers", set())
+        invented = [m.text for m in find_numbers(text) if m.value not in known]
+        if invented:
+            raise ValueError(
+                f"the numbers {invented} are not in the article: use the article's numbers"
+            )
+        return self
 
 
 @dataclass
@@ -258,8 +262,10 @@ class _Run:
         messages: list[dict[str, str]],
         max_tokens: int,
         max_retries: int | None = None,
+        context: dict[str, Any] | None = None,
     ) -> Any:
         retries = self.max_retries if max_retries is None else min(max_retries, self.max_retries)
+        token = _checks.set(context or {})
         try:
             return self.client.ask(
                 model,
@@ -272,6 +278,8 @@ class _Run:
             if self.strict:
                 raise
             return exc
+        finally:
+            _checks.reset(token)
 
     def brief(self) -> Brief:
         """The brief as far as it is made."""
@@ -388,7 +396,10 @@ def _attributions(run: _Run) -> None:
             _add_claim(run, sentence, (0, len(sentence.text)), None)
             continue
         answer = run.ask(
-            _attribution_model(sentence.text), prompt.render(sentence=sentence.text), 60
+            Attribution,
+            prompt.render(sentence=sentence.text),
+            60,
+            context={"sentence": sentence.text},
         )
         source_index: int | None = None
         content = (0, len(sentence.text))
@@ -455,10 +466,11 @@ def _self_contained_claims(run: _Run) -> None:
             context=context, speaker=speaker or "the publication", claim=evidence.text
         )
         answer = run.ask(
-            _claim_model(evidence.text, f"{context} {speaker}"),
+            SelfContained,
             messages,
             90,
             max_retries=REWRITE_RETRIES,
+            context=_claim_checks(evidence.text, f"{context} {speaker}"),
         )
         if isinstance(answer, ValidationFailedError):
             run.issues.append(
@@ -590,8 +602,8 @@ def _figures(run: _Run) -> None:
 def _summary(run: _Run) -> None:
     prompt = load_prompt("summary")
     text = run.article.text[:SUMMARY_ARTICLE_CHARS]
-    model = _summary_model(find_numbers(run.article.text))
-    answer = run.ask(model, prompt.render(article=text), 160)
+    numbers = _values(find_numbers(run.article.text))
+    answer = run.ask(Summary, prompt.render(article=text), 160, context={"numbers": numbers})
     if isinstance(answer, ValidationFailedError):
         run.issues.append(Issue(item="summary", reason="no valid summary", detail=str(answer)))
         return
