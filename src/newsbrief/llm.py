@@ -307,6 +307,12 @@ class ModelClient:
     def _patch(self) -> Callable[..., Any]:
         import instructor
 
+        # Instructor logs a handled re-ask failure at ERROR ("Max retries exceeded"); newsbrief
+        # reports it in brief.issues instead.  Without this, Python's last-resort handler
+        # prints those records to stderr of every program that has not configured logging;
+        # programs that have configured it still receive them.
+        _quiet_by_default("instructor")
+
         mode = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS}[
             self.backend.mode
         ]
@@ -472,6 +478,12 @@ class ModelClient:
                 return client.chat.completions.create(model=backend.model, **kwargs)
 
         return create
+
+
+def _quiet_by_default(name: str) -> None:
+    target = logging.getLogger(name)
+    if not any(isinstance(h, logging.NullHandler) for h in target.handlers):
+        target.addHandler(logging.NullHandler())
 
 
 def _openai_client(backend: Backend) -> OpenAI:
