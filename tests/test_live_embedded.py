@@ -49,3 +49,40 @@ def test_embedded_model_briefs_the_seed_article_end_to_end(seed_text: str) -> No
     expansion = by_text["from 500 to as high as 5,000"]
     assert (expansion.value, expansion.change_from, expansion.qualifier) == (5000, 500, "at_most")
     assert {14, 1, 9, 2018, 2020} <= {f.value for f in brief.figures}
+
+
+def test_switching_question_kinds_restores_a_snapshot_and_answers_the_same() -> None:
+    """Back to an earlier prompt kind, only the new question is evaluated, not its prefix."""
+    from newsbrief.prompts import load_prompt
+
+    model = embedded.load()
+    attribution, figure = load_prompt("attribution"), load_prompt("figure")
+    question = attribution.render(sentence="Prices rose 4 percent in May, the office said.")
+    evaluated: list[int] = []
+    original_eval = model.llama.eval
+
+    def counting_eval(tokens: list[int]) -> None:
+        evaluated.append(len(tokens))
+        original_eval(tokens)
+
+    def ask(messages: list[dict[str, str]]) -> str:
+        response = model.create(messages=messages, max_tokens=30, temperature=0.0, seed=0)
+        return str(response.choices[0].message.content)
+
+    model.llama.eval = counting_eval
+    try:
+        ask(attribution.render(sentence="The minister will resign, diplomats told Reuters."))
+        ask(figure.render(sentence="Seven people died.", number="Seven"))
+        evaluated.clear()
+        restored = ask(question)
+        restored_prompt = evaluated[0]
+        model.snapshots.clear()
+        model.llama.reset()
+        evaluated.clear()
+        cold = ask(question)
+        cold_prompt = evaluated[0]
+    finally:
+        del model.llama.eval
+    assert restored == cold
+    assert cold_prompt > 400  # the instructions and eight examples
+    assert restored_prompt < 40  # the new sentence and the chat markup around it

@@ -1,0 +1,161 @@
+"""The benchmark's own logic (bench/): mapping other systems' answers, counting, summarising.
+
+No model and no server: these check that the numbers bench/run.py reports mean what
+bench/README.md says they mean.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from newsbrief.evaluate import score_brief
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import report  # noqa: E402
+import run  # noqa: E402
+import systems  # noqa: E402
+
+ARTICLE = (
+    "Up to 300 jobs may go at the plant, two people familiar with the plan told Reuters. "
+    "Output fell from 12,000 tonnes to 9,500 tonnes, chief executive Dana Whitlock said.\n"
+)
+GOLD: dict[str, Any] = {
+    "figures": [
+        {"text": "Up to 300", "value": 300, "change_from": None},
+        {"text": "from 12,000 tonnes to 9,500 tonnes", "value": 9500, "change_from": 12000},
+    ],
+    "sources": [
+        {"name": "two people familiar with the plan", "kind": "anonymous", "via": "Reuters"},
+        {"name": "Dana Whitlock", "kind": "named_person", "via": None},
+    ],
+    "claims": [
+        {"evidence": "Up to 300 jobs may go at the plant",
+         "source": "two people familiar with the plan"},
+    ],
+}  # fmt: skip
+
+
+def test_mapped_answers_score_like_a_brief_with_the_same_items() -> None:
+    items = [
+        systems._Item("figure", "Up to 300", attrs={"value": "300", "counts": "jobs"}),
+        # a value the system left out is read from the quoted text by newsbrief's parser
+        systems._Item("figure", "from 12,000 tonnes to 9,500 tonnes", attrs={"value": ""}),
+        systems._Item(
+            "source",
+            "two people familiar with the plan",
+            attrs={"kind": "anonymous", "via": "Reuters"},
+        ),
+        systems._Item(
+            "claim",
+            "Up to 300 jobs may go at the plant",
+            attrs={"source": "two people familiar with the plan"},
+        ),
+        # a claim whose source is missing from the source list adds it
+        systems._Item("claim", "Output fell", attrs={"source": "Dana Whitlock"}),
+    ]
+    brief, ungrounded = systems._assemble(ARTICLE, items, "test")
+    assert ungrounded == 0
+    assert [f.value for f in brief.figures] == [300.0, 9500.0]
+    assert [s.name for s in brief.sources] == ["two people familiar with the plan", "Dana Whitlock"]
+    metrics = score_brief(brief, GOLD)
+    # The second figure's change (12,000 -> 9,500) is not parsed from an empty attribute
+    # by value alone: newsbrief's parser supplies the value, change_from stays the system's.
+    assert (metrics["figures_tp"], metrics["sources_tp"], metrics["claims_covered"]) == (1, 2, 1)
+    assert run.correct_items(metrics) == 4
+    assert run.gold_items(metrics) == 5
+
+
+def test_evidence_not_in_the_article_is_counted_and_never_matches() -> None:
+    items = [
+        systems._Item("figure", "as many as 4,000", attrs={"value": "4000"}),
+        systems._Item("source", "the Kremlin", attrs={"kind": "government_body"}),
+        systems._Item("claim", "Prices will double next year"),
+    ]
+    brief, ungrounded = systems._assemble(ARTICLE, items, "test")
+    assert ungrounded == 3
+    assert brief.figures[0].evidence.text == ""
+    assert brief.claims[0].evidence == []
+    assert run.correct_items(score_brief(brief, GOLD)) == 0
+
+
+def test_langextract_offsets_are_used_when_it_aligned_the_text() -> None:
+    start = ARTICLE.index("Dana Whitlock")
+    item = systems._Item("source", "Dana Whitlock", (start, start + 13), {"kind": "named_person"})
+    brief, _ = systems._assemble(ARTICLE, [item], "test")
+    assert brief.sources[0].evidence[0].start == start
+
+
+def test_usage_is_counted_at_the_openai_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openai.resources.chat.completions import Completions
+
+    def fake_create(self: Any, **kwargs: Any) -> Any:
+        usage = SimpleNamespace(prompt_tokens=kwargs["p"], completion_tokens=kwargs["c"])
+        return SimpleNamespace(usage=usage)
+
+    monkeypatch.setattr(Completions, "create", fake_create)
+    with systems.counting_usage() as tally:
+        Completions.create(None, p=100, c=7)  # type: ignore[arg-type]
+        Completions.create(None, p=50, c=3)  # type: ignore[arg-type]
+    Completions.create(None, p=1, c=1)  # type: ignore[arg-type]  # after: not counted
+    assert (tally.calls, tally.prompt_tokens, tally.completion_tokens) == (2, 150, 10)
+    assert Completions.create is fake_create
+
+
+def _row(system: str, wall: float, completion: int, correct: int) -> dict[str, Any]:
+    return {
+        "system": system, "article": "a", "wall_s": wall, "prompt_tokens": 1000,
+        "completion_tokens": completion, "attempts": 1, "ungrounded": 0, "error": None,
+        "metrics": {"figures_tp": correct, "sources_tp": 0, "claims_covered": 0},
+        "correct": correct, "gold": 10, "predicted": correct,
+    }  # fmt: skip
+
+
+def test_summary_ratios_are_medians_per_correct_item() -> None:
+    rows = [
+        _row("newsbrief", 100.0, 400, 8),
+        _row("newsbrief", 60.0, 300, 6),
+        _row("newsbrief", 90.0, 200, 2),
+        _row("langextract", 40.0, 200, 1),
+        _row("langextract", 30.0, 100, 1),
+        _row("langextract", 50.0, 300, 0),  # no correct item: no per-correct value
+    ]
+    summary = run.summarize_rows(rows, ["newsbrief", "langextract"], decode_tps=20.0)
+    nb, lx = summary["newsbrief"], summary["langextract"]
+    assert nb["median_s_per_correct"] == 12.5  # of 12.5, 10, 45
+    assert lx["median_s_per_correct"] == 35.0  # of 40, 30
+    assert summary["targets"]["s_per_correct_vs_langextract"] == round(12.5 / 35.0, 3)
+    assert nb["recall"] == 0.533 and lx["recall"] == round(2 / 30, 3)
+    # wall / (completion tokens / 20 tok/s): 100/20, 60/15, 90/10 -> median 5
+    assert nb["median_wall_over_decode_limit"] == 5.0
+
+
+def test_table_names_every_system_and_target(tmp_path: Path) -> None:
+    rows = [_row("newsbrief", 100.0, 400, 8), _row("langextract", 40.0, 200, 1)]
+    results = {
+        "machine": {
+            "date": "2026-11-29 12:00 UTC", "commit": "abc1234", "dirty": False, "cpu": "cpu",
+            "cores": 2, "packages": {"llama-cpp-python": "0.3.36", "langextract": "1.7.1"},
+        },
+        "articles": ["a"],
+        "systems": ["newsbrief", "langextract"],
+        "raw_speed": [
+            {"prefill_tps": 50.0, "decode_tps": 20.0, "grammar_decode_tps": 8.0},
+        ],
+        "decode_tps_used": 20.0,
+        "import": {"interpreter_ms": 14.0, "import_newsbrief_ms": 60.0},
+        "replay": {"median_ms_per_article": 57.0},
+        "summary": run.summarize_rows(rows, ["newsbrief", "langextract"], decode_tps=20.0),
+    }  # fmt: skip
+    table = report.write_table(results)
+    assert "| | newsbrief (server) | LangExtract |" in table
+    assert "commit `abc1234`" in table and "12.50" in table and "40.00" in table
+    pytest.importorskip("matplotlib")
+    report.write_chart(results, tmp_path / "chart.png")
+    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
