@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _thread
 import asyncio
+import signal
 import subprocess
 import sys
 import threading
@@ -124,6 +125,10 @@ def test_keyboard_interrupt_on_item_k_returns_the_finished_items(
 def test_ctrl_c_in_the_caller_returns_at_once_and_abandons_the_running_item(
     monkeypatch: pytest.MonkeyPatch, seed_brief: Brief
 ) -> None:
+    # A process started with SIGINT ignored (a background job of a non-interactive shell, as
+    # a CI runner may start it) has no Python SIGINT handler, and interrupt_main() is then a
+    # no-op: give this test the handler an interactive Python has.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     release = threading.Event()
 
     def fake(article: str, **options: Any) -> Brief:
@@ -138,6 +143,7 @@ def test_ctrl_c_in_the_caller_returns_at_once_and_abandons_the_running_item(
         results = summarize_many([str(i) for i in range(8)], concurrency=1)
     finally:
         release.set()
+        signal.signal(signal.SIGINT, previous)
     assert time.monotonic() - began < 5
     assert [r.ok for r in results] == [True] * 3 + [False] * 5
     assert all(r.cancelled for r in results[3:])
