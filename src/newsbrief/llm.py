@@ -461,21 +461,20 @@ class ModelClient:
         from newsbrief.embedded import translate_response_format
 
         def create(**kwargs: Any) -> Any:
-            if self._json_object_only:
-                kwargs["response_format"] = translate_response_format(kwargs.get("response_format"))
-            try:
-                return client.chat.completions.create(model=backend.model, **kwargs)
-            except APIStatusError as exc:
-                if self._json_object_only or not _rejects_json_schema(exc, kwargs):
-                    raise
+            if not self._json_object_only:
+                try:
+                    return client.chat.completions.create(model=backend.model, **kwargs)
+                except APIStatusError as exc:
+                    if not _rejects_json_schema(exc, kwargs):
+                        raise
                 logger.info(
                     "%s does not take OpenAI's json_schema response format; "
                     "asking for json_object with the schema instead (llama-cpp-python style)",
                     self._where(),
                 )
                 self._json_object_only = True
-                kwargs["response_format"] = translate_response_format(kwargs.get("response_format"))
-                return client.chat.completions.create(model=backend.model, **kwargs)
+            kwargs["response_format"] = translate_response_format(kwargs.get("response_format"))
+            return client.chat.completions.create(model=backend.model, **kwargs)
 
         return create
 
