@@ -118,8 +118,9 @@ def correct_items(metrics: dict[str, Any]) -> int:
     return int(metrics["figures_tp"] + metrics["sources_tp"] + metrics["claims_covered"])
 
 
-def gold_items(metrics: dict[str, Any]) -> int:
-    return int(metrics["figures_gold"] + metrics["sources_gold"] + metrics["claims_gold"])
+def gold_items(gold: dict[str, Any]) -> int:
+    """Figures, sources and claims of a gold annotation: what a system could get right."""
+    return sum(len(gold.get(part) or []) for part in ("figures", "sources", "claims"))
 
 
 def record(system: str, article: str, run: SystemRun, gold: dict[str, Any]) -> dict[str, Any]:
@@ -134,17 +135,16 @@ def record(system: str, article: str, run: SystemRun, gold: dict[str, Any]) -> d
         "ungrounded": run.ungrounded,
         "error": run.error,
         "notes": run.notes,
+        "gold": gold_items(gold),  # counted for failed runs too: a failure misses them all
     }
     if run.brief is not None:
         metrics = score_brief(run.brief, gold)
         row["metrics"] = metrics
         row["correct"] = correct_items(metrics)
-        row["gold"] = gold_items(metrics)
         row["predicted"] = len(run.brief.figures) + len(run.brief.sources) + len(run.brief.claims)
     else:
         row["metrics"] = None
         row["correct"] = 0
-        row["gold"] = None
         row["predicted"] = 0
     return row
 
@@ -162,7 +162,7 @@ def summarize_rows(
         mine = [r for r in rows if r["system"] == system]
         if not mine:
             continue
-        gold = sum(r["gold"] or 0 for r in mine if r["metrics"]) or 1
+        gold = sum(r["gold"] for r in mine) or 1
         correct = sum(r["correct"] for r in mine)
         predicted = sum(r["predicted"] for r in mine)
 

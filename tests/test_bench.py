@@ -69,7 +69,7 @@ def test_mapped_answers_score_like_a_brief_with_the_same_items() -> None:
     # by value alone: newsbrief's parser supplies the value, change_from stays the system's.
     assert (metrics["figures_tp"], metrics["sources_tp"], metrics["claims_covered"]) == (1, 2, 1)
     assert run.correct_items(metrics) == 4
-    assert run.gold_items(metrics) == 5
+    assert run.gold_items(GOLD) == 5
 
 
 def test_evidence_not_in_the_article_is_counted_and_never_matches() -> None:
@@ -115,6 +115,14 @@ def _row(system: str, wall: float, completion: int, correct: int) -> dict[str, A
         "metrics": {"figures_tp": correct, "sources_tp": 0, "claims_covered": 0},
         "correct": correct, "gold": 10, "predicted": correct,
     }  # fmt: skip
+
+
+def test_a_failed_run_counts_its_gold_items_as_missed() -> None:
+    failed = systems.SystemRun(None, 3.0, 0, 0, 1, 1, error="ValidationError: ...")
+    row = run.record("naive", "a", failed, GOLD)
+    assert (row["gold"], row["correct"], row["metrics"]) == (5, 0, None)
+    rows = [row, _row("naive", 10.0, 100, 5)]
+    assert run.summarize_rows(rows, ["naive"], decode_tps=20.0)["naive"]["recall"] == 0.333
 
 
 def test_summary_ratios_are_medians_per_correct_item() -> None:
