@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 
 from newsbrief.errors import ConfigurationError, FixtureError, FixtureMissError
-from newsbrief.fixtures import FixtureStore, request_key, resolve_mode
+from newsbrief.fixtures import (
+    FixtureStore,
+    canonical_json,
+    request_key,
+    request_key_of_encoded,
+    resolve_mode,
+)
 
 REQUEST = {
     "backend": "embedded",
@@ -17,6 +23,13 @@ REQUEST = {
     "sampling": {"temperature": 0.0, "seed": 0, "max_tokens": 60},
 }
 RESPONSE = {"id": "x", "choices": [], "object": "chat.completion", "created": 0, "model": "m"}
+
+
+def test_key_of_encoded_fields_is_the_key_of_the_request() -> None:
+    schema = {"type": "json_schema", "json_schema": {"name": "A", "schema": {"é": [1, None]}}}
+    request = {**REQUEST, "response_format": schema}
+    encoded = {name: canonical_json(value) for name, value in request.items()}
+    assert request_key_of_encoded(encoded) == request_key(request)
 
 
 def test_key_is_independent_of_dict_order() -> None:

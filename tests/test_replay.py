@@ -127,3 +127,34 @@ def test_progress_hook_sees_the_brief_grow(seed_brief: Brief) -> None:
     sizes = [len(p.claims) + len(p.figures) for p in partials]
     assert sizes == sorted(sizes) and sizes[-1] == len(final.claims) + len(final.figures)
     assert partials[-1].claims == final.claims and not partials[-1].summary
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_replay_shortcut_gives_the_brief_instructor_gives(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replay answers most questions without a pass through Instructor; every article must
+    come out exactly as it does when every question goes through Instructor."""
+    from newsbrief import llm
+
+    text = path.read_text(encoding="utf-8")
+    where = str(FIXTURES / "responses")
+    fast = newsbrief.summarize(text, fixtures="replay", fixtures_dir=where)
+    taken = 0
+    original = llm.ModelClient._replay_first_answer
+
+    def counted(self: llm.ModelClient, *args: object, **kwargs: object) -> object:
+        nonlocal taken
+        answer = original(self, *args, **kwargs)  # type: ignore[arg-type]
+        taken += answer is not None
+        return answer
+
+    monkeypatch.setattr(llm.ModelClient, "_replay_first_answer", counted)
+    newsbrief.summarize(text, fixtures="replay", fixtures_dir=where)
+    assert taken > fast.meta.calls // 2  # the shortcut is really taken
+    monkeypatch.setattr(llm.ModelClient, "_replay_first_answer", lambda *a, **k: None)
+    slow = newsbrief.summarize(text, fixtures="replay", fixtures_dir=where)
+    assert fast.model_dump(exclude={"meta"}) == slow.model_dump(exclude={"meta"})
+    assert fast.meta.model_dump(exclude={"latency_s"}) == slow.meta.model_dump(
+        exclude={"latency_s"}
+    )

@@ -47,7 +47,7 @@ from newsbrief.errors import (
     NewsbriefError,
     ValidationFailedError,
 )
-from newsbrief.fixtures import FixtureStore, request_key
+from newsbrief.fixtures import FixtureStore, canonical_json, request_key, request_key_of_encoded
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -186,15 +186,19 @@ class CallStats:
 
     def add_response(self, response: Any, *, hit: bool) -> None:
         usage = getattr(response, "usage", None)
+        self.add_usage(
+            getattr(usage, "prompt_tokens", 0), getattr(usage, "completion_tokens", 0), hit=hit
+        )
+
+    def add_usage(self, prompt_tokens: Any, completion_tokens: Any, *, hit: bool) -> None:
         with self._lock:
             self.attempts += 1
             if hit:
                 self.fixture_hits += 1
             else:
                 self.fixture_misses += 1
-            if usage is not None:
-                self.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-                self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+            self.prompt_tokens += int(prompt_tokens or 0)
+            self.completion_tokens += int(completion_tokens or 0)
 
     def add_question(self) -> None:
         with self._lock:
@@ -207,6 +211,16 @@ class _Question:
 
     stats: CallStats
     answers: int = 0
+    response_model: type[BaseModel] | None = None
+    messages: list[dict[str, str]] | None = None
+    sampling: dict[str, Any] | None = None
+
+
+# What Instructor adds to a first request besides the messages (response format or tools),
+# per (answer model, Instructor mode), as seen on a first request that went through it, each
+# field as canonical JSON.  None: Instructor changed something else (messages, sampling), so
+# no shortcut for that model.  A pure function of its key: safe to share between clients.
+_request_extras: dict[tuple[type[BaseModel], str], dict[str, str] | None] = {}
 
 
 # Instructor calls `_create` in the caller's context, so this reaches it.
@@ -251,7 +265,12 @@ class ModelClient:
         )
 
         stats.add_question()
-        question = _Question(stats)
+        sampling = {"max_tokens": max_tokens, "temperature": 0.0, "seed": 0}
+        replayed = self._replay_first_answer(response_model, messages, sampling, stats)
+        if replayed is not None:
+            return replayed
+        question = _Question(stats, response_model=response_model, messages=messages)
+        question.sampling = sampling
         token = _current.set(question)
         budget = max(max_retries, 0) + 1
         try:
@@ -262,9 +281,7 @@ class ModelClient:
                         response_model=response_model,
                         messages=messages,
                         max_retries=budget - question.answers - 1,
-                        max_tokens=max_tokens,
-                        temperature=0.0,
-                        seed=0,
+                        **sampling,
                     )
                     return result
                 except IncompleteOutputException as exc:
@@ -304,6 +321,61 @@ class ModelClient:
         finally:
             _current.reset(token)
 
+    def _replay_first_answer(
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        sampling: dict[str, Any],
+        stats: CallStats,
+    ) -> T | None:
+        """The recorded first answer, validated, without a pass through Instructor; else None.
+
+        Replay's shortcut: the request is the one Instructor would send (its additions
+        were seen on an earlier pass for this answer model), so the key is the same.  Only
+        an answer that is complete and validates at once is taken here; anything else (no
+        recording yet, a cut-off answer, a validation error to re-ask) returns None and the
+        question goes through Instructor as usual, which replays the same recordings.
+        """
+        store = self.store
+        if store is None or not store.reads:
+            return None
+        extras = _request_extras.get((response_model, self.backend.mode))
+        if extras is None:
+            return None
+        fields = {
+            name: canonical_json(value)
+            for name, value in self._keyed_request({"messages": messages, **sampling}).items()
+        }
+        key = request_key_of_encoded({**fields, **extras})
+        recorded = store.load(key)
+        if recorded is None:
+            return None
+        try:
+            choice = recorded["choices"][0]
+            text = choice["message"]["content"]
+            if choice.get("finish_reason") == "length" or not isinstance(text, str):
+                return None
+            answer = response_model.model_validate_json(text)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None  # pydantic's ValidationError is a ValueError: Instructor re-asks
+        usage = recorded.get("usage") or {}
+        stats.add_usage(usage.get("prompt_tokens"), usage.get("completion_tokens"), hit=True)
+        return answer
+
+    def _note_request_extras(self, question: _Question, kwargs: dict[str, Any]) -> None:
+        """Remember what Instructor added to a question's first request (`_request_extras`)."""
+        model = question.response_model
+        if model is None or question.answers > 0:
+            return
+        slot = (model, self.backend.mode)
+        if slot in _request_extras:
+            return
+        sampling = {k: kwargs[k] for k in SAMPLING_KEYS if k in kwargs}
+        unchanged = kwargs.get("messages") == question.messages and sampling == question.sampling
+        extras = {k: kwargs[k] for k in KEYED_REQUEST_KEYS if k != "messages" and k in kwargs}
+        encoded = {name: canonical_json(value) for name, value in extras.items()}
+        _request_extras[slot] = encoded if unchanged else None
+
     def _patch(self) -> Callable[..., Any]:
         import instructor
 
@@ -337,6 +409,7 @@ class ModelClient:
 
         question = _current.get() or _Question(CallStats())
         stats = question.stats
+        self._note_request_extras(question, kwargs)
         request = self._keyed_request(kwargs)
         key = request_key(request)
         store = self.store

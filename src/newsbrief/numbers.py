@@ -94,6 +94,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final, Literal
 
 from number_parser import parse_number as _number_parser_parse
@@ -313,8 +314,11 @@ _CUR_PREFIX: Final = (
 )
 _YEAR: Final = r"(?:1[89]\d\d|20\d\d|2100)"
 
+# Every alternative starts where no word character precedes (each says so itself); the
+# shared lookbehind up front lets the engine skip mid-word positions without trying them all.
 _MASTER: Final = re.compile(
-    "|".join(
+    r"(?<!\w)(?:"
+    + "|".join(
         [
             # 2016-09-26
             rf"(?P<iso>{_DIGIT_START}(?P<iso_y>{_YEAR})-[01]\d-[0-3]\d{_NUM_END})",
@@ -356,6 +360,7 @@ _MASTER: Final = re.compile(
             rf"(?P<card>{_WORD_START}(?i:{_CARD}))",
         ]
     )
+    + ")"
 )
 
 # --------------------------------------------------------------------------------------
@@ -976,7 +981,13 @@ def find_numbers(text: str) -> list[NumberMention]:
 
     Offsets index ``text`` exactly as given: ``text[m.start:m.end] == m.text``.
     """
-    return _combine(text, _scan(text))
+    return list(_find_numbers(text))
+
+
+@lru_cache(maxsize=512)
+def _find_numbers(text: str) -> tuple[NumberMention, ...]:
+    # A brief reads the same article and evidence text several times; mentions are frozen.
+    return tuple(_combine(text, _scan(text)))
 
 
 def parse_number(phrase: str) -> NumberMention | None:
