@@ -144,6 +144,18 @@ def test_summary_ratios_are_medians_per_correct_item() -> None:
     assert nb["median_wall_over_decode_limit"] == 5.0
 
 
+def test_floor_is_article_prefill_plus_decode_limit() -> None:
+    rows = [_row("newsbrief", 30.0, 400, 8), _row("newsbrief", 60.0, 200, 4)]
+    rows[0]["article_tokens"], rows[1]["article_tokens"] = 500, 1000
+    summary = run.summarize_rows(rows, ["newsbrief"], decode_tps=20.0, prefill_tps=50.0)
+    # 30 / (500/50 + 400/20) = 1.0; 60 / (1000/50 + 200/20) = 2.0 -> median 1.5
+    assert summary["newsbrief"]["median_wall_over_floor"] == 1.5
+    assert summary["targets"]["newsbrief_wall_over_floor"] == 1.5
+    assert (
+        run.summarize_rows(rows, ["newsbrief"], 20.0)["newsbrief"]["median_wall_over_floor"] is None
+    )
+
+
 def test_table_names_every_system_and_target(tmp_path: Path) -> None:
     rows = [_row("newsbrief", 100.0, 400, 8), _row("langextract", 40.0, 200, 1)]
     results = {
