@@ -40,12 +40,36 @@ REAL_MAKE_TRANSPORT = ModelClient._make_transport
 Answer = Callable[[dict[str, Any]], str]
 
 
+# The answer schema of each prompt, for questions asked without a response format.
+_PROMPT_SCHEMAS = {
+    "attribution": "Attribution",
+    "claim": "SelfContained",
+    "figure": "FigureAnswer",
+    "summary": "Summary",
+}
+
+
 def schema_name(body: dict[str, Any]) -> str:
-    """The name of the answer schema Instructor sent (``Attribution``, ``FigureAnswer``, ...)."""
+    """The name of the answer schema asked for (``Attribution``, ``FigureAnswer``, ...): the
+    response format's, or for a question sent without one, its prompt template's."""
     fmt = body.get("response_format") or {}
     if fmt.get("type") == "json_object":  # llama-cpp-python's form: the schema's own title
         return str((fmt.get("schema") or {}).get("title", ""))
-    return str((fmt.get("json_schema") or {}).get("name", ""))
+    if fmt:
+        return str((fmt.get("json_schema") or {}).get("name", ""))
+    messages = body.get("messages") or [{}]
+    system = str(messages[0].get("content") or "")
+    for name, schema in _PROMPT_SCHEMAS.items():
+        if system == _system_message(name):
+            return schema
+    return ""
+
+
+def _system_message(prompt: str) -> str:
+    from newsbrief.prompts import load_prompt
+
+    blanks = dict.fromkeys(("sentence", "number", "article", "claim", "context", "speaker"), "")
+    return load_prompt(prompt).render(**blanks)[0]["content"]
 
 
 def last_user_message(body: dict[str, Any]) -> str:

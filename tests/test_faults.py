@@ -224,11 +224,23 @@ def test_server_refusing_json_schema_is_asked_with_json_object_from_then_on(
     server.script(answer(GROUNDED))
     brief = summarize(server.url)
     assert_grounded_source(brief)
-    formats = [r.body["response_format"] for r in server.chat_requests()]
-    # One refused request, then every question asks for json_object with the same schema.
-    assert [f["type"] for f in formats] == ["json_schema", "json_object", "json_object"]
-    assert formats[1]["schema"] == formats[0]["json_schema"]["schema"]
+    formats = [r.body.get("response_format") for r in server.chat_requests()]
+    # The attribution question goes without a format; the summary's json_schema is refused
+    # once, then asked for as json_object with the same schema.
+    assert [f and f["type"] for f in formats] == [None, "json_schema", "json_object"]
+    assert formats[2]["schema"] == formats[1]["json_schema"]["schema"]
     assert brief.meta.attempts == 2, "a refused format is not an attempt of the question"
+
+
+def test_short_questions_go_without_a_grammar_and_the_summary_with_one(
+    server: FaultServer,
+) -> None:
+    server.script(answer(GROUNDED))
+    assert_grounded_source(summarize(server.url))
+    sent = {schema_name(r.body): r.body.get("response_format") for r in server.chat_requests()}
+    assert set(sent) == {"Attribution", "Summary"}
+    assert sent["Attribution"] is None  # free decoding: the examples fix the form
+    assert sent["Summary"]["json_schema"]["name"] == "Summary"
 
 
 class _HTTPError(Exception):

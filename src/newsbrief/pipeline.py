@@ -263,7 +263,13 @@ class _Run:
         max_tokens: int,
         max_retries: int | None = None,
         context: dict[str, Any] | None = None,
+        constrained: bool = False,
     ) -> Any:
+        """The answer, or the `ValidationFailedError` when none validated (unless strict).
+
+        Questions are asked without a JSON grammar unless ``constrained``: their few-shot
+        examples fix a one-line answer, and free decoding is faster (see docs/reliability.md).
+        """
         retries = self.max_retries if max_retries is None else min(max_retries, self.max_retries)
         token = _checks.set(context or {})
         try:
@@ -273,6 +279,7 @@ class _Run:
                 stats=self.stats,
                 max_tokens=max_tokens,
                 max_retries=retries,
+                constrained=constrained,
             )
         except ValidationFailedError as exc:
             if self.strict:
@@ -603,7 +610,15 @@ def _summary(run: _Run) -> None:
     prompt = load_prompt("summary")
     text = run.article.text[:SUMMARY_ARTICLE_CHARS]
     numbers = _values(find_numbers(run.article.text))
-    answer = run.ask(Summary, prompt.render(article=text), 160, context={"numbers": numbers})
+    # Constrained: the summary's prompt has no example to copy, and free decoding writes past
+    # the schema's 500 characters until max_tokens cuts it off.
+    answer = run.ask(
+        Summary,
+        prompt.render(article=text),
+        160,
+        context={"numbers": numbers},
+        constrained=True,
+    )
     if isinstance(answer, ValidationFailedError):
         run.issues.append(Issue(item="summary", reason="no valid summary", detail=str(answer)))
         return
