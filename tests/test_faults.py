@@ -221,26 +221,24 @@ def test_server_refusing_json_schema_is_asked_with_json_object_from_then_on(
     server: FaultServer,
 ) -> None:
     server.refuses_json_schema = True  # as llama-cpp-python's server does
-    server.script(answer(GROUNDED))
+    server.script(answer(UNGROUNDED), answer(GROUNDED))
     brief = summarize(server.url)
     assert_grounded_source(brief)
     formats = [r.body.get("response_format") for r in server.chat_requests()]
-    # The attribution question goes without a format; the summary's json_schema is refused
-    # once, then asked for as json_object with the same schema.
-    assert [f and f["type"] for f in formats] == [None, "json_schema", "json_object"]
+    # First answers go without a format; the re-ask's json_schema is refused once, then
+    # asked for as json_object with the same schema; the summary's first request has none.
+    assert [f and f["type"] for f in formats] == [None, "json_schema", "json_object", None]
     assert formats[2]["schema"] == formats[1]["json_schema"]["schema"]
-    assert brief.meta.attempts == 2, "a refused format is not an attempt of the question"
+    assert brief.meta.attempts == 3, "a refused format is not an attempt of the question"
 
 
-def test_short_questions_go_without_a_grammar_and_the_summary_with_one(
-    server: FaultServer,
-) -> None:
-    server.script(answer(GROUNDED))
+def test_first_answers_go_without_a_grammar_and_reasks_with_one(server: FaultServer) -> None:
+    server.script(answer(UNGROUNDED), answer(GROUNDED))
     assert_grounded_source(summarize(server.url))
-    sent = {schema_name(r.body): r.body.get("response_format") for r in server.chat_requests()}
-    assert set(sent) == {"Attribution", "Summary"}
-    assert sent["Attribution"] is None  # free decoding: the examples fix the form
-    assert sent["Summary"]["json_schema"]["name"] == "Summary"
+    sent = [(schema_name(r.body), r.body.get("response_format")) for r in server.chat_requests()]
+    assert [name for name, _ in sent] == ["Attribution", "Attribution", "Summary"]
+    assert sent[0][1] is None and sent[2][1] is None  # free: the examples fix the form
+    assert sent[1][1]["json_schema"]["name"] == "Attribution"  # the re-ask is constrained
 
 
 class _HTTPError(Exception):

@@ -9,8 +9,9 @@ Backends (chosen by `resolve_backend`):
   OpenAI-compatible server (``base_url="http://127.0.0.1:8080/v1"``, ``model`` its name).
   Constrained questions carry OpenAI's ``json_schema`` response format; a server that
   refuses it (llama-cpp-python's) is asked with ``{"type": "json_object", "schema": ...}``
-  instead, from its first refusal on.  Unconstrained ones (``ask(constrained=False)``) carry
-  none, so llama.cpp samples without a grammar; their answers are validated all the same.
+  instead, from its first refusal on.  Unconstrained questions (``ask(constrained=False)``)
+  send their first request without one, so llama.cpp samples it without a grammar; their
+  re-asks carry it.
 
 An article goes to a remote service only when the caller names one (a provider-prefixed
 model, a ``base_url``, or ``NEWSBRIEF_MODEL`` / ``NEWSBRIEF_BASE_URL``).
@@ -258,10 +259,12 @@ class ModelClient:
 
         An answer that fails validation is re-asked by Instructor with the errors; one cut
         off at ``max_tokens`` is re-asked here, from the same budget.  ``constrained=False``
-        sends no response format, so llama.cpp samples without a JSON grammar (about twice
-        as fast per token on CPU): for short answers whose form the prompt's examples
-        already fix; the answer is validated all the same.  Tool-calling backends
-        (``openai/NAME``) always answer through their tool schema.
+        sends the first request without a response format, so llama.cpp samples it without
+        a JSON grammar (several times faster per token on CPU): for questions whose
+        examples already fix the form of the answer.  That answer is validated all the
+        same, and every re-ask carries the response format, so a free answer that went
+        wrong costs one constrained answer more.  Tool-calling backends (``openai/NAME``)
+        always answer through their tool schema.
 
         Raises `ValidationFailedError` when no answer validated, `ModelError` on transport
         faults that outlasted their retries or a response that is not a chat completion,
@@ -426,7 +429,7 @@ class ModelClient:
 
         question = _current.get() or _Question(CallStats())
         stats = question.stats
-        if not question.constrained:
+        if not question.constrained and question.answers == 0:
             kwargs = {k: v for k, v in kwargs.items() if k != "response_format"}
         self._note_request_extras(question, kwargs)
         request = self._keyed_request(kwargs)
