@@ -177,6 +177,12 @@ def summarize_rows(
             values = [r[key] / r["correct"] for r in rows_ if r["correct"]]
             return round(statistics.median(values), 3) if values else None
 
+        def median_wall_over(
+            limits: list[float], rows_: list[dict[str, Any]] = mine
+        ) -> float | None:
+            ratios = [r["wall_s"] / limit for r, limit in zip(rows_, limits, strict=True) if limit]
+            return round(statistics.median(ratios), 3) if ratios else None
+
         decode_limit = [r["completion_tokens"] / decode_tps for r in mine]
         # The least time of any system that reads the article once and writes what this one
         # wrote: the article's prefill plus the decode limit.
@@ -203,22 +209,8 @@ def summarize_rows(
             "sources_tp": sum((r["metrics"] or {}).get("sources_tp", 0) for r in mine),
             "claims_covered": sum((r["metrics"] or {}).get("claims_covered", 0) for r in mine),
             "ungrounded_items": sum(r["ungrounded"] for r in mine),
-            "median_wall_over_decode_limit": round(
-                statistics.median(
-                    r["wall_s"] / limit
-                    for r, limit in zip(mine, decode_limit, strict=True)
-                    if limit
-                ),
-                3,
-            )
-            if any(decode_limit)
-            else None,
-            "median_wall_over_floor": round(
-                statistics.median(r["wall_s"] / f for r, f in zip(mine, floor, strict=True) if f),
-                3,
-            )
-            if any(floor)
-            else None,
+            "median_wall_over_decode_limit": median_wall_over(decode_limit),
+            "median_wall_over_floor": median_wall_over(floor),
         }
     targets: dict[str, Any] = {}
     nb, lx = out.get("newsbrief"), out.get("langextract")

@@ -263,13 +263,12 @@ class _Run:
         max_tokens: int,
         max_retries: int | None = None,
         context: dict[str, Any] | None = None,
-        constrained: bool = False,
     ) -> Any:
         """The answer, or the `ValidationFailedError` when none validated (unless strict).
 
-        A question's first request goes without a JSON grammar unless ``constrained``: every
-        prompt's examples fix a one-line answer, and free decoding is several times faster
-        on CPU; re-asks carry the grammar (see docs/reliability.md).
+        A question's first request goes without a JSON grammar: every prompt's examples fix
+        a one-line answer, and free decoding is several times faster on CPU; re-asks carry
+        the grammar (see docs/reliability.md).
         """
         retries = self.max_retries if max_retries is None else min(max_retries, self.max_retries)
         token = _checks.set(context or {})
@@ -280,7 +279,7 @@ class _Run:
                 stats=self.stats,
                 max_tokens=max_tokens,
                 max_retries=retries,
-                constrained=constrained,
+                constrained=False,
             )
         except ValidationFailedError as exc:
             if self.strict:
