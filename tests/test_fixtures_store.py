@@ -8,6 +8,7 @@ import pytest
 from newsbrief.errors import ConfigurationError, FixtureError, FixtureMissError
 from newsbrief.fixtures import (
     FixtureStore,
+    _response_as_saved,
     canonical_json,
     request_key,
     request_key_of_encoded,
@@ -80,6 +81,36 @@ def test_corrupt_or_truncated_file_is_a_clear_error(tmp_path: Path, content: byt
     store.path_for(key).write_bytes(content)
     with pytest.raises(FixtureError, match="corrupt"):
         store.load(key)
+
+
+def test_truncated_or_mislabelled_saved_file_is_a_clear_error(tmp_path: Path) -> None:
+    store = FixtureStore(tmp_path, "replay")
+    key = request_key(REQUEST)
+    store.save(key, REQUEST, RESPONSE)
+    saved = store.path_for(key).read_bytes()
+    store.path_for(key).write_bytes(saved[:-12])
+    with pytest.raises(FixtureError, match="corrupt"):
+        store.load(key)
+    other = request_key({**REQUEST, "model": "other"})
+    store.path_for(other).write_bytes(saved)
+    with pytest.raises(FixtureError, match="corrupt"):
+        store.load(other)
+
+
+def test_file_in_another_json_layout_still_loads(tmp_path: Path) -> None:
+    store = FixtureStore(tmp_path, "replay")
+    key = request_key(REQUEST)
+    record = {"response": RESPONSE, "request": REQUEST, "key": key, "format": 1}
+    store.path_for(key).write_text(json.dumps(record), encoding="utf-8")
+    assert store.load(key) == RESPONSE
+
+
+def test_fast_path_reads_every_recorded_fixture_as_a_full_parse_does() -> None:
+    files = sorted((Path(__file__).parents[1] / "fixtures" / "responses").glob("*.json"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _response_as_saved(text, path.stem) == json.loads(text)["response"], path.name
 
 
 def test_mode_comes_from_argument_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:

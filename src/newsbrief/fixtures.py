@@ -100,10 +100,15 @@ class FixtureStore:
         except OSError as exc:
             raise FixtureError(f"cannot read fixture {path}: {exc}") from exc
         try:
-            record = json.loads(raw.decode("utf-8"))
-            response = record["response"]
-            if record.get("key") != key or not isinstance(response, dict):
-                raise ValueError("key or response field is wrong")
+            text = raw.decode("utf-8")
+            response = _response_as_saved(text, key)
+            if response is None:
+                record = json.loads(text)
+                response = record["response"]
+                if record.get("key") != key:
+                    raise ValueError("key field is wrong")
+            if not isinstance(response, dict):
+                raise ValueError("response field is wrong")
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise FixtureError(
                 f"fixture {path} is corrupt ({exc}); delete it and record again"
@@ -162,6 +167,30 @@ class FixtureStore:
             if best is None or len(changed) < len(best[1]):
                 best = (path.name, changed)
         return best
+
+
+_RESPONSE_MEMBER = '\n "response": '
+_DECODER = json.JSONDecoder()
+
+
+def _response_as_saved(text: str, key: str) -> Any | None:
+    """The response of a file laid out as `FixtureStore.save` writes it, else None.
+
+    Replay's fast path: only the response is decoded, not the request (3/4 of the file).
+    The layout makes this exact: sorted keys put "key" second and "response" last, and with
+    ``indent=1`` only top-level members start a line with one space (strings never hold a
+    raw newline).  Anything else returns None and the caller parses the whole file.
+    """
+    if not text.startswith(f'{{\n "format": {FORMAT_VERSION},\n "key": "{key}",\n'):
+        return None
+    at = text.rfind(_RESPONSE_MEMBER)
+    if at < 0:
+        return None
+    try:
+        response, end = _DECODER.raw_decode(text, at + len(_RESPONSE_MEMBER))
+    except ValueError:
+        return None
+    return response if text[end:].strip() == "}" else None
 
 
 def _changed_fields(new: dict[str, Any], old: dict[str, Any]) -> list[str]:
