@@ -469,9 +469,9 @@ def _self_contained_claims(run: _Run) -> None:
         before = sentences[sentence.index - 1].text if sentence.index > 0 else ""
         speaker = run.drafts[int(claim.source_ids[0][1:]) - 1].name if claim.source_ids else ""
         context = f"{before} {sentence.text}".strip()
-        messages = prompt.render(
-            context=context, speaker=speaker or "the publication", claim=evidence.text
-        )
+        # No speaker line: given one, the model put the speaker in for pronouns that stand
+        # for someone else ("He was sentenced" -> "The publication sentenced ...").
+        messages = prompt.render(context=context, claim=evidence.text)
         answer = run.ask(
             SelfContained,
             messages,
