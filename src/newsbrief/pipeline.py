@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from newsbrief import grounding
-from newsbrief.article import Article, Sentence, load_article
+from newsbrief.article import Article, Sentence, load_article, split_sentences
 from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Source, Span, Usage
 from newsbrief.errors import InputError, ValidationFailedError
 from newsbrief.fixtures import FixtureStore
@@ -97,6 +97,7 @@ _REFERENCE_WORDS = frozenset(
 )
 _WORD = re.compile(r"\w+")
 _PERSONAL_PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
+_SPEECH_VERB = re.compile(rf"(?:{grounding.SPEECH_VERBS})", re.IGNORECASE)
 
 
 class AttributionAnswer(BaseModel):
@@ -133,6 +134,8 @@ def _claim_checks(evidence: str, context: str) -> dict[str, Any]:
         "hedged": grounding.modality_of(evidence) == "hedged",
         "kept": [w for w in _WORD.findall(evidence.casefold()) if w not in _REFERENCE_WORDS],
         "allowed": set(_WORD.findall(f"{evidence} {context}".casefold())),
+        "own_words": set(_WORD.findall(evidence.casefold())),
+        "sentences": len(split_sentences(evidence)),
     }
 
 
@@ -141,7 +144,8 @@ class SelfContained(ClaimAnswer):
     @model_validator(mode="after")
     def _faithful(self) -> SelfContained:
         """Every word of the claim but its pronouns stays; every word added comes from the
-        context; numbers and hedges survive (checks from `_claim_checks`)."""
+        context, and none says who spoke ("said", "denied"); no sentence is added; numbers
+        and hedges survive (checks from `_claim_checks`)."""
         checks = _checks.get()
         text = self.claim.strip()
         errors = []
@@ -160,6 +164,11 @@ class SelfContained(ClaimAnswer):
         allowed = checks.get("allowed", set())
         if added := [w for w in words if w not in allowed]:
             errors.append(f"use only names from the context; not there: {', '.join(added[:5])}")
+        own = checks.get("own_words", set())
+        if said := [w for w in words if w not in own and _SPEECH_VERB.fullmatch(w)]:
+            errors.append(f"name who the claim is about, not who said it; added: {said[0]!r}")
+        if len(split_sentences(text)) > checks.get("sentences", 1):
+            errors.append("rewrite the one claim; do not add sentences from the context")
         if errors:
             raise ValueError("; ".join(errors))
         return self
