@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,17 @@ def test_replay_shortcut_gives_the_brief_instructor_gives(
     assert fast.meta.model_dump(exclude={"latency_s"}) == slow.meta.model_dump(
         exclude={"latency_s"}
     )
+
+
+def test_a_handled_give_up_logs_no_error_but_other_instructor_errors_pass(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="instructor")
+    text = (FIXTURES / "articles" / "bakery-owner-fraud-sentenced.txt").read_text("utf-8")
+    brief = newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+    assert any(issue.item == "claim" for issue in brief.issues), "a rewrite was given up"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    logging.getLogger("instructor.v2.retry").error("Max retries exceeded. Total attempts: 1")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "Max retries exceeded. Total attempts: 1"
+    ]

@@ -400,10 +400,13 @@ class ModelClient:
         import instructor
 
         # Instructor logs a handled re-ask failure at ERROR ("Max retries exceeded"); newsbrief
-        # reports it in brief.issues instead.  Without this, Python's last-resort handler
-        # prints those records to stderr of every program that has not configured logging;
-        # programs that have configured it still receive them.
+        # reports it in brief.issues instead.  Without the NullHandler, Python's last-resort
+        # handler prints Instructor's records to stderr of every program that has not
+        # configured logging; the filter drops that one record when it comes from a
+        # newsbrief question, so programs that log at WARNING see no error for a handled
+        # outcome.  Instructor's other records, and its callers' own, pass unchanged.
         _quiet_by_default("instructor")
+        _drop_handled_retry_errors(logging.getLogger(_INSTRUCTOR_RETRY_LOGGER))
 
         mode = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS}[
             self.backend.mode
@@ -572,6 +575,29 @@ class ModelClient:
             return client.chat.completions.create(model=backend.model, **kwargs)
 
         return create
+
+
+_INSTRUCTOR_RETRY_LOGGER = "instructor.v2.retry"
+_filter_lock = threading.Lock()
+
+
+class _HandledRetryErrors(logging.Filter):
+    """Drops Instructor's "Max retries exceeded" record for newsbrief's own questions."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _current.get() is None or record.levelno < logging.ERROR:
+            return True
+        message = record.msg if isinstance(record.msg, str) else ""
+        if not message.startswith("Max retries exceeded"):
+            return True
+        logger.debug("an answer given up after its re-asks (reported in brief.issues)")
+        return False
+
+
+def _drop_handled_retry_errors(target: logging.Logger) -> None:
+    with _filter_lock:
+        if not any(isinstance(f, _HandledRetryErrors) for f in target.filters):
+            target.addFilter(_HandledRetryErrors())
 
 
 def _quiet_by_default(name: str) -> None:
