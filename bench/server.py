@@ -36,9 +36,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def llama_server(
-    model_path: Path, log_path: Path, extra_args: tuple[str, ...] = ()
-) -> Iterator[str]:
+def llama_server(model_path: Path, log_path: Path) -> Iterator[str]:
     """Start ``python -m llama_cpp.server`` on 127.0.0.1; yield its ``/v1`` base URL.
 
     ``--logits_all false``: the server's default keeps the logits of every prompt token
@@ -55,7 +53,6 @@ def llama_server(
         "--n_ctx", str(N_CTX),
         "--n_threads", str(os.cpu_count() or 2),
         "--logits_all", "false",
-        *extra_args,
     ]  # fmt: skip
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:

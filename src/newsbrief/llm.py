@@ -405,8 +405,7 @@ class ModelClient:
         # configured logging; the filter drops that one record when it comes from a
         # newsbrief question, so programs that log at WARNING see no error for a handled
         # outcome.  Instructor's other records, and its callers' own, pass unchanged.
-        _quiet_by_default("instructor")
-        _drop_handled_retry_errors(logging.getLogger(_INSTRUCTOR_RETRY_LOGGER))
+        _tame_instructor_logging()
 
         mode = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS}[
             self.backend.mode
@@ -578,7 +577,7 @@ class ModelClient:
 
 
 _INSTRUCTOR_RETRY_LOGGER = "instructor.v2.retry"
-_filter_lock = threading.Lock()
+_logging_lock = threading.Lock()
 
 
 class _HandledRetryErrors(logging.Filter):
@@ -594,16 +593,15 @@ class _HandledRetryErrors(logging.Filter):
         return False
 
 
-def _drop_handled_retry_errors(target: logging.Logger) -> None:
-    with _filter_lock:
-        if not any(isinstance(f, _HandledRetryErrors) for f in target.filters):
-            target.addFilter(_HandledRetryErrors())
-
-
-def _quiet_by_default(name: str) -> None:
-    target = logging.getLogger(name)
-    if not any(isinstance(h, logging.NullHandler) for h in target.handlers):
-        target.addHandler(logging.NullHandler())
+def _tame_instructor_logging() -> None:
+    """A NullHandler on ``instructor`` and `_HandledRetryErrors` on its retry logger, once."""
+    with _logging_lock:
+        quiet = logging.getLogger("instructor")
+        if not any(isinstance(h, logging.NullHandler) for h in quiet.handlers):
+            quiet.addHandler(logging.NullHandler())
+        retry = logging.getLogger(_INSTRUCTOR_RETRY_LOGGER)
+        if not any(isinstance(f, _HandledRetryErrors) for f in retry.filters):
+            retry.addFilter(_HandledRetryErrors())
 
 
 def _openai_client(backend: Backend) -> OpenAI:

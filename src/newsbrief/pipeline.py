@@ -129,12 +129,13 @@ _checks: ContextVar[dict[str, Any]] = ContextVar("newsbrief_answer_checks", defa
 
 def _claim_checks(evidence: str, context: str) -> dict[str, Any]:
     """What `SelfContained` checks a rewrite of one claim against."""
+    own_words = _WORD.findall(evidence.casefold())
     return {
         "numbers": _values(find_numbers(evidence)),
         "hedged": grounding.modality_of(evidence) == "hedged",
-        "kept": [w for w in _WORD.findall(evidence.casefold()) if w not in _REFERENCE_WORDS],
-        "allowed": set(_WORD.findall(f"{evidence} {context}".casefold())),
-        "own_words": set(_WORD.findall(evidence.casefold())),
+        "kept": [w for w in own_words if w not in _REFERENCE_WORDS],
+        "allowed": set(own_words) | set(_WORD.findall(context.casefold())),
+        "own_words": set(own_words),
         "sentences": len(split_sentences(evidence)),
     }
 

@@ -45,15 +45,16 @@ class Prompt:
 
 def split_messages(rendered: str) -> list[dict[str, str]]:
     """Cut rendered template text into chat messages at its ``=== role`` lines."""
-    marks = list(_ROLE_LINE.finditer(rendered))
+    return [{"role": role, "content": body.strip("\n")} for role, body in _sections(rendered)]
+
+
+def _sections(text: str) -> list[tuple[str, str]]:
+    """Each ``=== role`` line's role and the text up to the next such line."""
+    marks = list(_ROLE_LINE.finditer(text))
     if not marks:
         raise ConfigurationError("a prompt template has no '=== role' line")
-    messages = []
-    for mark, following in zip(marks, [*marks[1:], None], strict=True):
-        end = following.start() if following else len(rendered)
-        content = rendered[mark.end() : end].strip("\n")
-        messages.append({"role": mark.group(1), "content": content})
-    return messages
+    ends = [mark.start() for mark in marks[1:]] + [len(text)]
+    return [(mark.group(1), text[mark.end() : end]) for mark, end in zip(marks, ends, strict=True)]
 
 
 def prompts_dir() -> Path:
@@ -95,16 +96,12 @@ def _message_parts(source: str) -> tuple[tuple[str, str | Callable[[dict[str, An
     gives for the whole rendered template, but a question re-renders only the messages
     that hold values (rendering all of them cost ~50 us a question).
     """
-    marks = list(_ROLE_LINE.finditer(source))
-    if not marks:
-        raise ConfigurationError("a prompt template has no '=== role' line")
     parts: list[tuple[str, str | Callable[[dict[str, Any]], str]]] = []
-    for mark, following in zip(marks, [*marks[1:], None], strict=True):
-        body = source[mark.end() : following.start() if following else len(source)]
+    for role, body in _sections(source):
         if any(opening in body for opening in ("{{", "{%", "{#")):
-            parts.append((mark.group(1), _renderer(_environment().from_string(body))))
+            parts.append((role, _renderer(_environment().from_string(body))))
         else:
-            parts.append((mark.group(1), body.strip("\n")))
+            parts.append((role, body.strip("\n")))
     return tuple(parts)
 
 
