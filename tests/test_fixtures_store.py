@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,3 +126,21 @@ def test_mode_comes_from_argument_then_environment(monkeypatch: pytest.MonkeyPat
 def test_unknown_mode_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="playback"):
         resolve_mode("playback")
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [],
+        [{"role": "user", "content": "only one"}],
+        [{"role": "system", "content": "é “x”\n"}, {"role": "user", "content": "q\\u"}],
+        [{"role": "system", "content": "s", "name": "n"}, {"role": "user", "content": "q"}],
+        [{"role": "system", "content": ["a", "list"]}, {"role": "user", "content": "q"}],
+        [{"content": "no role"}, {"role": "user", "content": "q"}],
+    ],
+)
+def test_encoded_messages_are_the_canonical_json_of_any_messages(messages: Any) -> None:
+    from newsbrief.llm import encoded_messages
+
+    assert encoded_messages(messages) == canonical_json(messages)
+    assert encoded_messages(messages) == canonical_json(messages)  # from the cache

@@ -196,3 +196,17 @@ def test_a_phrase_after_said_that_is_reported_not_a_speaker(
     sentence: str, phrase: str, inside: bool
 ) -> None:
     assert inside_reported_content(sentence, sentence.index(phrase)) is inside
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "modality"),
+    [
+        ("OFFICIALS SAID THE TALKS MAY RESUME.", True, "hedged"),
+        ("The Ministry Denied It.", True, "denied"),
+        ("According To the report, 300 jobs go.", True, "asserted"),
+        ("Rain fell on Tuesday.", False, "asserted"),
+    ],
+)
+def test_cues_and_modality_ignore_case(text: str, cue: bool, modality: str) -> None:
+    assert has_attribution_cue(text) is cue
+    assert modality_of(text) == modality

@@ -18,6 +18,7 @@ key cannot leave a partial file; a file that does not parse is a `FixtureError`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -57,8 +58,13 @@ def request_key(request: dict[str, Any]) -> str:
 def request_key_of_encoded(fields: dict[str, str]) -> str:
     """`request_key` of a request given as its fields' canonical JSON (``canonical_json``
     of each value): callers can encode a large field that repeats (a schema) only once."""
-    body = ",".join(f"{canonical_json(name)}:{fields[name]}" for name in sorted(fields))
+    body = ",".join(f"{_encoded_name(name)}:{fields[name]}" for name in sorted(fields))
     return hashlib.sha256(f"{{{body}}}".encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_name(name: str) -> str:
+    return canonical_json(name)
 
 
 @dataclass(frozen=True)
@@ -90,15 +96,20 @@ class FixtureStore:
     def path_for(self, key: str) -> Path:
         return self.directory / f"{key}.json"
 
+    @functools.cached_property
+    def _file_prefix(self) -> str:
+        return os.path.join(self.directory, "")
+
     def load(self, key: str) -> dict[str, Any] | None:
         """The recorded response for ``key``, or None when there is none."""
-        path = self.path_for(key)
+        where = f"{self._file_prefix}{key}.json"
         try:
-            raw = path.read_bytes()
+            with open(where, "rb", buffering=0) as handle:
+                raw = handle.read()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise FixtureError(f"cannot read fixture {path}: {exc}") from exc
+            raise FixtureError(f"cannot read fixture {where}: {exc}") from exc
         try:
             text = raw.decode("utf-8")
             response = _response_as_saved(text, key)
@@ -111,7 +122,7 @@ class FixtureStore:
                 raise ValueError("response field is wrong")
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise FixtureError(
-                f"fixture {path} is corrupt ({exc}); delete it and record again"
+                f"fixture {where} is corrupt ({exc}); delete it and record again"
             ) from exc
         return cast(dict[str, Any], response)
 

@@ -225,6 +225,8 @@ SPEECH_VERBS = (
 # Words that can attribute something to someone: speech, writing, belief, intention, finding.
 # Broad on purpose: it only decides which sentences the model is asked about (PolNeAR's dev
 # articles attribute through "criticized", "called for", "vowed", "found", "tweeted", ...).
+# Searched in lowercased text without IGNORECASE (as _HEDGES and _DENIALS): re then skips
+# alternatives by their first letter, ~3x faster.
 _ANY_CUE = re.compile(
     rf"\b({SPEECH_VERBS}|according to|statements?|interviews?|quoted|cited|citing|told|tell|"
     r"spokes\w+|call(?:s|ed|ing)?|critici[sz]\w*|vow\w*|promis\w*|argu\w*|saying|"
@@ -241,7 +243,6 @@ _ANY_CUE = re.compile(
     r"claim\w*|add(?:s|ed|ing)?|plan(?:s|ned)?|intend\w*|fear\w*|worr\w*|doubt\w*|"
     r"feel\w*|felt|"
     r"threaten\w*)\b",
-    re.IGNORECASE,
 )
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+([^,;:()]+?)\s*[.,;:]?\s*$", re.IGNORECASE)
 _CUE_AFTER = re.compile(rf"^[\s,]*(?:\w+\s+){{0,2}}?({SPEECH_VERBS})\b", re.IGNORECASE)
@@ -251,12 +252,10 @@ _HEDGES = re.compile(
     r"expected to|set to|poised to|plans? to|aims? to|intends? to|appears? to|seems? to|"
     r"believed to|thought to|estimated|as many as|as high as|as much as|up to|could be|"
     r"potential(ly)?|probably|suspected)\b",
-    re.IGNORECASE,
 )
 _DENIALS = re.compile(
     r"\b(denied|denies|deny|denying|rejected the (claim|allegation|report)s?|dismissed|"
     r"refuted|not true|untrue|false|baseless)\b",
-    re.IGNORECASE,
 )
 _LEADING_THAT = re.compile(r"^(?:\s*(?:on|in|at)\s+\w+)?\s*,?\s*that\s+", re.IGNORECASE)
 _EDGE_PUNCT = " \t\n,;:.“”\"'‘’—–-"
@@ -367,7 +366,7 @@ def routed_via(sentence: str, via_start: int, via_text: str) -> bool:
 
 def has_attribution_cue(sentence: str) -> bool:
     """True when the sentence has a word that attributes a statement (said, told, ...)."""
-    return _ANY_CUE.search(sentence) is not None
+    return _ANY_CUE.search(sentence.lower()) is not None
 
 
 _CUE_THAT = re.compile(rf"\b(?:{SPEECH_VERBS}|report|reporting)\s+that\s+$", re.IGNORECASE)
@@ -465,9 +464,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def modality_of(text: str) -> Modality:
     """``denied`` for a denial, ``hedged`` for "may", "as many as", "is set to", ..."""
-    if _DENIALS.search(text):
+    lowered = text.lower()
+    if _DENIALS.search(lowered):
         return "denied"
-    if _HEDGES.search(text):
+    if _HEDGES.search(lowered):
         return "hedged"
     return "asserted"
 

@@ -27,6 +27,7 @@ A response that is not a chat completion (a body that is not JSON, no choices) i
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
 import logging
 import math
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from newsbrief.errors import (
     ConfigurationError,
@@ -244,6 +245,12 @@ class ModelClient:
         self._json_object_only = False
         self._transport_lock = threading.Lock()
         self._patched = self._patch()
+        # The keyed request's fields that are the same for every call, as canonical JSON.
+        self._encoded_fixed_fields = {
+            name: canonical_json(value)
+            for name, value in self._keyed_request({}).items()
+            if name != "sampling"
+        }
 
     def ask(
         self,
@@ -278,7 +285,12 @@ class ModelClient:
         stats.add_question()
         sampling = {"max_tokens": max_tokens, "temperature": 0.0, "seed": 0}
         replayed = self._replay_first_answer(
-            response_model, messages, sampling, stats, constrained=constrained
+            response_model,
+            messages,
+            sampling,
+            stats,
+            constrained=constrained,
+            re_asks=max_retries > 0,
         )
         if replayed is not None:
             return replayed
@@ -347,14 +359,17 @@ class ModelClient:
         stats: CallStats,
         *,
         constrained: bool,
+        re_asks: bool,
     ) -> T | None:
         """The recorded first answer, validated, without a pass through Instructor; else None.
 
         Replay's shortcut: the request is the one Instructor would send (its additions
-        were seen on an earlier pass for this answer model), so the key is the same.  Only
-        an answer that is complete and validates at once is taken here; anything else (no
-        recording yet, a cut-off answer, a validation error to re-ask) returns None and the
-        question goes through Instructor as usual, which replays the same recordings.
+        were seen on an earlier pass for this answer model), so the key is the same.  An
+        answer that is complete and validates at once is returned; one that is well-formed
+        JSON but fails validation, for a question without re-asks (``re_asks=False``), is
+        the `ValidationFailedError` Instructor's pass would end in.  Anything else (no
+        recording yet, a cut-off answer, an answer to re-ask) returns None and the question
+        goes through Instructor as usual, which replays the same recordings.
         """
         store = self.store
         if store is None or not store.reads:
@@ -363,11 +378,14 @@ class ModelClient:
         if extras is None:
             return None
         fields = {
-            name: canonical_json(value)
-            for name, value in self._keyed_request({"messages": messages, **sampling}).items()
+            **self._encoded_fixed_fields,
+            "messages": encoded_messages(messages),
+            "sampling": _encoded_sampling(
+                tuple((k, v) for k, v in sampling.items() if k in SAMPLING_KEYS)
+            ),
+            **extras,
         }
-        key = request_key_of_encoded({**fields, **extras})
-        recorded = store.load(key)
+        recorded = store.load(request_key_of_encoded(fields))
         if recorded is None:
             return None
         try:
@@ -376,11 +394,32 @@ class ModelClient:
             if choice.get("finish_reason") == "length" or not isinstance(text, str):
                 return None
             answer = response_model.model_validate_json(text)
+        except ValidationError as exc:
+            if re_asks or any(error["type"] == "json_invalid" for error in exc.errors()):
+                return None  # Instructor re-asks, or reads the text its own way
+            self._add_recorded_usage(recorded, stats)
+            raise self._given_up(exc, recorded) from None
         except (KeyError, IndexError, TypeError, ValueError):
-            return None  # pydantic's ValidationError is a ValueError: Instructor re-asks
+            return None
+        self._add_recorded_usage(recorded, stats)
+        return answer
+
+    @staticmethod
+    def _add_recorded_usage(recorded: dict[str, Any], stats: CallStats) -> None:
         usage = recorded.get("usage") or {}
         stats.add_usage(usage.get("prompt_tokens"), usage.get("completion_tokens"), hit=True)
-        return answer
+
+    def _given_up(self, exc: ValidationError, recorded: dict[str, Any]) -> ValidationFailedError:
+        """What `ask` raises when Instructor gives up on a question's only answer."""
+        from openai.types.chat import ChatCompletion
+
+        logger.debug("an answer given up after its re-asks (reported in brief.issues)")
+        reason = self._scrub(_short(str(exc)))
+        return ValidationFailedError(
+            f"no valid answer after 1 attempts: {reason}",
+            draft=ChatCompletion.model_validate(recorded),
+            errors=[reason],
+        )
 
     def _note_request_extras(self, question: _Question, kwargs: dict[str, Any]) -> None:
         """Remember what Instructor added to a question's first request (`_request_extras`)."""
@@ -649,6 +688,29 @@ def _float(text: str) -> float | None:
         return float(text.strip())
     except ValueError:
         return None
+
+
+def encoded_messages(messages: list[dict[str, str]]) -> str:
+    """``canonical_json(messages)``, with all messages but the last (a prompt's static
+    instructions and examples) encoded once per process rather than on every question."""
+    try:
+        static = tuple((m["role"], m["content"]) for m in messages[:-1] if len(m) == 2)
+        if 0 < len(static) == len(messages) - 1:
+            return f"[{_encoded_head(static)},{canonical_json(messages[-1])}]"
+    except (KeyError, TypeError):  # another shape of message, or a value that is not hashable
+        pass
+    return canonical_json(messages)
+
+
+@functools.lru_cache(maxsize=32)
+def _encoded_head(head: tuple[tuple[str, str], ...]) -> str:
+    return canonical_json([{"role": role, "content": content} for role, content in head])[1:-1]
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_sampling(items: tuple[tuple[str, Any], ...]) -> str:
+    """Canonical JSON of sampling parameters (a handful of combinations per process)."""
+    return canonical_json(dict(items))
 
 
 def _content(completion: Any) -> str:

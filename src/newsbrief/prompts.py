@@ -98,15 +98,36 @@ def _message_parts(source: str) -> tuple[tuple[str, str | Callable[[dict[str, An
     """
     parts: list[tuple[str, str | Callable[[dict[str, Any]], str]]] = []
     for role, body in _sections(source):
-        if any(opening in body for opening in ("{{", "{%", "{#")):
-            parts.append((role, _renderer(_environment().from_string(body))))
+        if any(opening in body for opening in _MARKUP):
+            parts.append((role, _renderer(body)))
         else:
             parts.append((role, body.strip("\n")))
     return tuple(parts)
 
 
-def _renderer(template: Any) -> Callable[[dict[str, Any]], str]:
+_MARKUP = ("{{", "{%", "{#")
+_PLACEHOLDER = re.compile(r"\{\{ ([a-z_]+) \}\}")
+
+
+def _renderer(body: str) -> Callable[[dict[str, Any]], str]:
+    """A message's content as a function of the values: jinja's rendering of ``body``.
+
+    A body whose only markup is ``{{ name }}`` placeholders (every shipped template) is
+    filled in by joining its text pieces and the values' ``str``, as jinja does with
+    autoescape off, at a fraction of jinja's cost per call; a missing value or any other
+    markup goes to jinja.
+    """
+    template = _environment().from_string(body)
+    pieces = _PLACEHOLDER.split(body)
+    texts, names = pieces[0::2], pieces[1::2]
+    plain = "\r" not in body and not any(m in text for text in texts for m in _MARKUP)
+
     def render(values: dict[str, Any]) -> str:
+        if plain and all(name in values for name in names):
+            filled = [texts[0]]
+            for name, text in zip(names, texts[1:], strict=True):
+                filled += (str(values[name]), text)
+            return "".join(filled).strip("\n")
         return str(template.render(**values)).strip("\n")
 
     return render
