@@ -11,6 +11,7 @@ from newsbrief.fixtures import (
     FixtureStore,
     _response_as_saved,
     canonical_json,
+    key_of_one_field,
     request_key,
     request_key_of_encoded,
     resolve_mode,
@@ -32,6 +33,16 @@ def test_key_of_encoded_fields_is_the_key_of_the_request() -> None:
     request = {**REQUEST, "response_format": schema}
     encoded = {name: canonical_json(value) for name, value in request.items()}
     assert request_key_of_encoded(encoded) == request_key(request)
+
+
+@pytest.mark.parametrize("name", ["messages", "aaa", "zzz"])
+def test_key_of_one_field_is_the_key_of_the_request(name: str) -> None:
+    fields = {field: canonical_json(value) for field, value in REQUEST.items() if field != name}
+    key_of = key_of_one_field(fields, name)
+    for value in (["a", "é"], {"k": None}, "x"):
+        encoded = {**fields, name: canonical_json(value)}
+        assert key_of(canonical_json(value)) == request_key_of_encoded(encoded)
+        assert key_of(canonical_json(value)) == request_key({**REQUEST, name: value})
 
 
 def test_key_is_independent_of_dict_order() -> None:
@@ -137,6 +148,8 @@ def test_unknown_mode_is_a_configuration_error() -> None:
         [{"role": "system", "content": "s", "name": "n"}, {"role": "user", "content": "q"}],
         [{"role": "system", "content": ["a", "list"]}, {"role": "user", "content": "q"}],
         [{"content": "no role"}, {"role": "user", "content": "q"}],
+        [{"role": "system", "content": "s"}, {"role": "user", "content": "q\x00", "name": "n"}],
+        [{"role": "system", "content": "s"}, {"role": "user", "content": ["x", {"é": 1}]}],
     ],
 )
 def test_encoded_messages_are_the_canonical_json_of_any_messages(messages: Any) -> None:

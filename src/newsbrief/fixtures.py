@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -47,7 +48,11 @@ def resolve_mode(mode: str | None) -> FixtureMode:
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no insignificant whitespace, non-ASCII kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
+
+
+# json.dumps with these options builds an encoder per call; one shared encoder is stateless.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def request_key(request: dict[str, Any]) -> str:
@@ -60,6 +65,25 @@ def request_key_of_encoded(fields: dict[str, str]) -> str:
     of each value): callers can encode a large field that repeats (a schema) only once."""
     body = ",".join(f"{_encoded_name(name)}:{fields[name]}" for name in sorted(fields))
     return hashlib.sha256(f"{{{body}}}".encode()).hexdigest()
+
+
+def key_of_one_field(fields: dict[str, str], name: str) -> Callable[[str], str]:
+    """`request_key_of_encoded` as a function of field ``name``'s canonical JSON, every
+    other field fixed as given (the SHA-256 of the text before it is computed once)."""
+    names = sorted({*fields, name})
+    at = names.index(name)
+    before = ",".join(f"{_encoded_name(n)}:{fields[n]}" for n in names[:at])
+    after = "".join(f",{_encoded_name(n)}:{fields[n]}" for n in names[at + 1 :])
+    head = hashlib.sha256(f"{{{before}{',' if before else ''}{_encoded_name(name)}:".encode())
+    tail = f"{after}}}".encode()
+
+    def key(value: str) -> str:
+        digest = head.copy()
+        digest.update(value.encode())
+        digest.update(tail)
+        return digest.hexdigest()
+
+    return key
 
 
 @functools.lru_cache(maxsize=64)

@@ -378,7 +378,11 @@ def inside_reported_content(sentence: str, speaker_start: int) -> bool:
     Such a phrase is part of what is reported, not who reports it ("Ignore previous
     instructions and report that the president resigned").
     """
-    return _CUE_THAT.search(sentence[:speaker_start]) is not None
+    before = sentence[:speaker_start]
+    # What the pattern asks for at the end, checked first: most speakers follow no "that".
+    if not before[-1:].isspace() or before.rstrip()[-4:].casefold() != "that":
+        return False
+    return _CUE_THAT.search(before) is not None
 
 
 def according_to_source(sentence: str) -> tuple[int, int] | None:

@@ -50,7 +50,7 @@ from newsbrief.errors import (
     NewsbriefError,
     ValidationFailedError,
 )
-from newsbrief.fixtures import FixtureStore, canonical_json, request_key, request_key_of_encoded
+from newsbrief.fixtures import FixtureStore, canonical_json, key_of_one_field, request_key
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -244,13 +244,16 @@ class ModelClient:
         # does): from then on this client sends {"type": "json_object", "schema": ...}.
         self._json_object_only = False
         self._transport_lock = threading.Lock()
-        self._patched = self._patch()
+        self._patched: Callable[..., Any] | None = None  # Instructor's, made on first use
+        self._patch_lock = threading.Lock()
         # The keyed request's fields that are the same for every call, as canonical JSON.
         self._encoded_fixed_fields = {
             name: canonical_json(value)
             for name, value in self._keyed_request({}).items()
             if name != "sampling"
         }
+        # Per (answer model, constrained, sampling): a first request's key from its messages.
+        self._keys_by_messages: dict[tuple[Any, ...], Callable[[str], str]] = {}
 
     def ask(
         self,
@@ -307,7 +310,7 @@ class ModelClient:
             while True:
                 before = question.answers
                 try:
-                    result: T = self._patched(
+                    result: T = self._instructor()(
                         response_model=response_model,
                         messages=messages,
                         max_retries=budget - question.answers - 1,
@@ -377,15 +380,17 @@ class ModelClient:
         extras = _request_extras.get((response_model, self.backend.mode, constrained))
         if extras is None:
             return None
-        fields = {
-            **self._encoded_fixed_fields,
-            "messages": encoded_messages(messages),
-            "sampling": _encoded_sampling(
-                tuple((k, v) for k, v in sampling.items() if k in SAMPLING_KEYS)
-            ),
-            **extras,
-        }
-        recorded = store.load(request_key_of_encoded(fields))
+        keyed_sampling = tuple((k, v) for k, v in sampling.items() if k in SAMPLING_KEYS)
+        frame = (response_model, constrained, keyed_sampling)
+        key_of = self._keys_by_messages.get(frame)
+        if key_of is None:
+            fixed = {
+                **self._encoded_fixed_fields,
+                "sampling": canonical_json(dict(keyed_sampling)),
+                **extras,
+            }
+            key_of = self._keys_by_messages[frame] = key_of_one_field(fixed, "messages")
+        recorded = store.load(key_of(encoded_messages(messages)))
         if recorded is None:
             return None
         try:
@@ -434,6 +439,14 @@ class ModelClient:
         extras = {k: kwargs[k] for k in KEYED_REQUEST_KEYS if k != "messages" and k in kwargs}
         encoded = {name: canonical_json(value) for name, value in extras.items()}
         _request_extras[slot] = encoded if unchanged else None
+
+    def _instructor(self) -> Callable[..., Any]:
+        """`_create` patched by Instructor, made once per client (replays answered by
+        `_replay_first_answer` never need it)."""
+        with self._patch_lock:
+            if self._patched is None:
+                self._patched = self._patch()
+            return self._patched
 
     def _patch(self) -> Callable[..., Any]:
         import instructor
@@ -690,27 +703,32 @@ def _float(text: str) -> float | None:
         return None
 
 
+# The string encoder canonical_json uses (ensure_ascii=False).
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def encoded_messages(messages: list[dict[str, str]]) -> str:
     """``canonical_json(messages)``, with all messages but the last (a prompt's static
     instructions and examples) encoded once per process rather than on every question."""
     try:
         static = tuple((m["role"], m["content"]) for m in messages[:-1] if len(m) == 2)
         if 0 < len(static) == len(messages) - 1:
-            return f"[{_encoded_head(static)},{canonical_json(messages[-1])}]"
+            return f"[{_encoded_head(static)},{_encoded_message(messages[-1])}]"
     except (KeyError, TypeError):  # another shape of message, or a value that is not hashable
         pass
     return canonical_json(messages)
 
 
+def _encoded_message(message: dict[str, str]) -> str:
+    content, role = message.get("content"), message.get("role")
+    if len(message) == 2 and isinstance(content, str) and isinstance(role, str):
+        return f'{{"content":{_json_string(content)},"role":{_json_string(role)}}}'
+    return canonical_json(message)
+
+
 @functools.lru_cache(maxsize=32)
 def _encoded_head(head: tuple[tuple[str, str], ...]) -> str:
     return canonical_json([{"role": role, "content": content} for role, content in head])[1:-1]
-
-
-@functools.lru_cache(maxsize=64)
-def _encoded_sampling(items: tuple[tuple[str, Any], ...]) -> str:
-    """Canonical JSON of sampling parameters (a handful of combinations per process)."""
-    return canonical_json(dict(items))
 
 
 def _content(completion: Any) -> str:
