@@ -280,11 +280,6 @@ class ModelClient:
         faults that outlasted their retries or a response that is not a chat completion,
         `FixtureMissError` on a replay miss.
         """
-        from instructor.core.exceptions import (
-            IncompleteOutputException,
-            InstructorRetryException,
-        )
-
         stats.add_question()
         sampling = {"max_tokens": max_tokens, "temperature": 0.0, "seed": 0}
         replayed = self._replay_first_answer(
@@ -297,6 +292,11 @@ class ModelClient:
         )
         if replayed is not None:
             return replayed
+        from instructor.core.exceptions import (
+            IncompleteOutputException,
+            InstructorRetryException,
+        )
+
         question = _Question(
             stats,
             response_model=response_model,
