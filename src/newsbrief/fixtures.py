@@ -135,10 +135,9 @@ class FixtureStore:
         except OSError as exc:
             raise FixtureError(f"cannot read fixture {where}: {exc}") from exc
         try:
-            text = raw.decode("utf-8")
-            response = _response_as_saved(text, key)
+            response = _response_as_saved(raw, key)
             if response is None:
-                record = json.loads(text)
+                record = json.loads(raw.decode("utf-8"))
                 response = record["response"]
                 if record.get("key") != key:
                     raise ValueError("key field is wrong")
@@ -204,11 +203,11 @@ class FixtureStore:
         return best
 
 
-_RESPONSE_MEMBER = '\n "response": '
+_RESPONSE_MEMBER = b'\n "response": '
 _DECODER = json.JSONDecoder()
 
 
-def _response_as_saved(text: str, key: str) -> Any | None:
+def _response_as_saved(raw: bytes, key: str) -> Any | None:
     """The response of a file laid out as `FixtureStore.save` writes it, else None.
 
     Replay's fast path: only the response is decoded, not the request (3/4 of the file).
@@ -216,14 +215,15 @@ def _response_as_saved(text: str, key: str) -> Any | None:
     ``indent=1`` only top-level members start a line with one space (strings never hold a
     raw newline).  Anything else returns None and the caller parses the whole file.
     """
-    if not text.startswith(f'{{\n "format": {FORMAT_VERSION},\n "key": "{key}",\n'):
+    if not raw.startswith(f'{{\n "format": {FORMAT_VERSION},\n "key": "{key}",\n'.encode()):
         return None
-    at = text.rfind(_RESPONSE_MEMBER)
+    at = raw.rfind(_RESPONSE_MEMBER)
     if at < 0:
         return None
     try:
-        response, end = _DECODER.raw_decode(text, at + len(_RESPONSE_MEMBER))
-    except ValueError:
+        text = raw[at + len(_RESPONSE_MEMBER) :].decode("utf-8")
+        response, end = _DECODER.raw_decode(text)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return None
     return response if text[end:].strip() == "}" else None
 

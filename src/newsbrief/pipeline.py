@@ -49,6 +49,8 @@ SUMMARY_MAX_WORDS = 80
 # a rejected rewrite loses nothing (the claim keeps the article's own words, with an issue).
 REWRITE_RETRIES = 0
 _SUMMARY_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[”\"’')\]]*(?=\s|$)|$)", re.DOTALL)
+# Chinese, Japanese and Korean characters (a summary drifting into another script).
+_CJK = re.compile("[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _TERMINAL = re.compile(r"[.!?…][”\"’')\]]*$")
 # A claim that starts with one of these needs its context to stand alone ("it may cut 300
 # jobs"); a pronoun later in a claim usually refers back inside the claim itself.
@@ -638,7 +640,7 @@ def _whole_sentences(summary: str, article: str) -> str:
     words = 0
     for sentence in _SUMMARY_SENTENCE.findall(summary):
         sentence = sentence.strip()
-        foreign = any(_is_cjk(ch) for ch in sentence) and not any(_is_cjk(ch) for ch in article)
+        foreign = _CJK.search(sentence) is not None and _CJK.search(article) is None
         count = len(sentence.split())
         if (
             not _TERMINAL.search(sentence)
@@ -649,10 +651,6 @@ def _whole_sentences(summary: str, article: str) -> str:
         kept.append(sentence)
         words += count
     return " ".join(kept)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
 
 
 def _link_figures(claims: list[Claim], figures: list[Figure]) -> list[Claim]:
