@@ -10,6 +10,8 @@ from newsbrief.grounding import (
     is_pronoun,
     is_quotation,
     modality_of,
+    person_mentions,
+    refers_back_to,
     routed_via,
     split_role,
 )
@@ -210,3 +212,47 @@ def test_a_phrase_after_said_that_is_reported_not_a_speaker(
 def test_cues_and_modality_ignore_case(text: str, cue: bool, modality: str) -> None:
     assert has_attribution_cue(text) is cue
     assert modality_of(text) == modality
+
+
+@pytest.mark.parametrize(
+    ("phrase", "earlier", "same"),
+    [
+        ("the statement", "a statement from the interior ministry's press office", True),
+        ("The statement", "a statement from the interior ministry's press office", True),
+        ("the weather service", "the national weather service", True),
+        ("the company", "the Rotterdam-based company", True),
+        ("the ministry", "the interior ministry", True),
+        ("the authority", "the port authority’s shipping data", False),  # names the data
+        ("the company", "Maasvlakte Terminal Group", False),
+        ("the report", "a new survey", False),
+        ("the weather service", "the weather service", False),  # the same name, not a reference
+        ("a statement", "a statement from the press office", False),  # not definite
+        ("the Iraqi government", "the government", False),  # a name, not a description
+        ("Ministry officials", "the interior ministry", False),
+    ],
+)
+def test_definite_descriptions_refer_back_to_the_source_they_shorten(
+    phrase: str, earlier: str, same: bool
+) -> None:
+    assert refers_back_to(phrase, earlier) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Tadhg Ó Murchú, 81, taught in the village school.", ["Tadhg Ó Murchú"]),
+        ("Among them was Gisela Brandt, a 68-year-old pensioner.", ["Gisela Brandt"]),
+        (
+            "Harbourside coach Marta Lindqvist-Oyelaran, who took over in 2022.",
+            ["Marta Lindqvist-Oyelaran"],
+        ),
+        ("Prosecutor Priya Raghunathan told the court.", ["Priya Raghunathan"]),
+        ("It was Dr Mei-Ling Vasquez-Thorsen, the glaciologist.", ["Mei-Ling Vasquez-Thorsen"]),
+        ("Rain fell near San Lorenzo del Valle, the provincial capital.", []),
+        ("A link maintained by MedLink Systems, an outside contractor.", []),
+        ("The Maasvlakte Terminal Group, the largest operator, said so.", []),
+        ("Jens Stoltenberg said NATO would stay.", []),  # named, but not introduced
+    ],
+)
+def test_people_the_text_introduces(text: str, names: list[str]) -> None:
+    assert [text[start:end] for start, end in person_mentions(text)] == names

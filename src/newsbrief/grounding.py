@@ -14,6 +14,15 @@ Pure functions over plain strings, each a rule a reader can check against the te
 - `claim_content`: the part of an attributed sentence that is the claim (the quotation, or
   the clause before ", X said" / after "X said that").
 - `modality_of` and `is_quotation`: hedges, denials and direct quotes, from the words.
+- `refers_back_to`: "the statement" after "a statement from the ministry's press office",
+  "the weather service" after "the national weather service": a definite description
+  whose words end the head of an earlier source names that source again.
+- `person_mentions`: people the text introduces without quoting them ("Tadhg Ó Murchú,
+  81, taught ...", "coach Marta Lindqvist"), the antecedents "he said" may refer to.
+- `quote_left_open`, `is_whole_quotation`: a sentence that opens a quotation the next
+  sentence closes ("“I didn't see it. I heard it,” she said."), or that is one quotation
+  from end to end ("“Our patience is not unlimited.”"); the pipeline gives such a sentence
+  the speaker of the sentence that closes the quotation, or of the quoted sentence before.
 """
 
 from __future__ import annotations
@@ -481,3 +490,83 @@ def is_quotation(sentence: str, start: int, end: int) -> bool:
     before = sentence[:start].rstrip()
     after = sentence[end:].lstrip(",. ")
     return before.endswith(("“", '"', "‘")) and after[:1] in ("”", '"', "’", "")
+
+
+_OPENING_QUOTES = ("“", '"')
+_CLOSING_QUOTES = ("”", '"')
+
+
+def quote_left_open(sentence: str) -> bool:
+    """True when the sentence opens a quotation it does not close (“... or "... )."""
+    return sentence.count("“") > sentence.count("”") or sentence.count('"') % 2 == 1
+
+
+def is_whole_quotation(sentence: str) -> bool:
+    """True when the sentence is one quotation from its first character to its last."""
+    text = sentence.strip()
+    if len(text) < 3 or not text.startswith(_OPENING_QUOTES):
+        return False
+    if not text.endswith(_CLOSING_QUOTES) or quote_left_open(text):
+        return False
+    inner = text[1:-1]
+    return not any(mark in inner for mark in ("“", "”", '"'))
+
+
+_DEFINITE_DESCRIPTION = re.compile(r"^[Tt]he\s+([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)$")
+
+
+def refers_back_to(phrase: str, earlier: str) -> bool:
+    """True when ``phrase`` is a definite description ("the statement", "the weather
+    service": "the" and one or two lower-case words) that ends the head of ``earlier``
+    (the name before "from", "of", ...: "a statement from the press office" -> "a
+    statement"), word for word, and is not ``earlier`` itself."""
+    match = _DEFINITE_DESCRIPTION.match(" ".join(phrase.split()))
+    if match is None:
+        return False
+    words = match.group(1).split()
+    name = " ".join(earlier.split()).casefold()
+    head = [w.removesuffix("’s").removesuffix("'s") for w in _tokens(_HEAD_CUT.sub("", name))]
+    return head[-len(words) :] == words and name != " ".join(phrase.split()).casefold()
+
+
+_WORD_SPAN = re.compile(r"\S+")
+# After a name and its comma: an age (", 81,") or an appositive (", a pensioner", ", the ...")
+# that does not say the name is a place or a company (", the provincial capital").
+_APPOSITIVE = re.compile(
+    r"\s+(?:\d{1,3}\b|(?:a|an|the)\s(?!(?:[^\s,.;]+\s+){0,3}(?:company|firm|maker|developer|"
+    r"group|capital|city|town|village|province|region|country|state|river|district|county|"
+    r"agency|hospital|university|club|team|brand|platform|publication|newspaper|website|"
+    r"chain|business|lender|insurer|manufacturer|retailer|carrier|airline|contractor|"
+    r"supplier|vendor|provider|subsidiary|unit)\b))"
+)
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+")
+
+
+def person_mentions(text: str) -> list[tuple[int, int]]:
+    """Offsets of the people ``text`` introduces: a run of capitalised name words that
+    `classify_source` takes for a person and that has a title before the name ("coach
+    Marta Lindqvist") or an age or appositive after it ("Tadhg Ó Murchú, 81,", "Gisela
+    Brandt, a pensioner").  The offsets are the name's, without the title."""
+    found: list[tuple[int, int]] = []
+    words = list(_WORD_SPAN.finditer(text))
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and _is_name_token(words[j].group()):
+            j += 1
+            if words[j - 1].group()[-1:] in ",.;:":
+                break
+        if j - i >= 2 and words[i].group() not in ("The", "A", "An"):
+            start, end = words[i].start(), words[j - 1].end()
+            phrase = text[start:end].rstrip(",.;:’'\"")
+            name, role = split_role(phrase)
+            name = _HONORIFIC.sub("", name)
+            before = words[i - 1].group().casefold() if i > 0 else ""
+            titled = role is not None or before in TITLE_WORDS  # "coach Marta Lindqvist"
+            introduced = text[end - 1 : end] == "," and _APPOSITIVE.match(text, end) is not None
+            person = classify_source(name) == "named_person" and not ORGANIZATION_WORDS.search(name)
+            if (titled or introduced) and person and len(_tokens(name)) >= 2:
+                at = start + phrase.rfind(name)
+                found.append((at, at + len(name)))
+        i = max(j, i + 1)
+    return found

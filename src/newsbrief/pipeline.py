@@ -366,6 +366,7 @@ def summarize_article(
     client = ModelClient(backend, store, version)
     run = _Run(parsed, client, CallStats(), strict, max_retries, version, started, on_progress)
     _attributions(run)
+    _quoted_speakers(run)
     _self_contained_claims(run)
     _figures(run)
     _summary(run)
@@ -446,6 +447,75 @@ def _attributions(run: _Run) -> None:
             source_index = _resolve_source(run, drafts, span, via)
             content = grounding.claim_content(sentence.text, begin, finish)
         _add_claim(run, sentence, content, source_index)
+
+
+def _quoted_speakers(run: _Run) -> None:
+    """Quoted sentences with no speaker of their own get the speaker of their quotation.
+
+    Two rules of news writing, applied within a paragraph: a sentence that opens a
+    quotation the next sentence closes shares that sentence's speaker ("“I didn't see it.
+    I heard it,” she said."), and a sentence that is a quotation from end to end continues
+    the quoted speaker of the sentence before ("“...,” she said. “Our patience is not
+    unlimited.”").  The claim's evidence stays the quoted sentence; the source is cited,
+    not found again in it.
+    """
+    sentences = run.article.sentences
+    claim_of: dict[int, int] = {}
+    for number, claim in enumerate(run.claims):
+        sentence = run.article.sentence_at(claim.evidence[0].start)
+        if sentence is not None:
+            claim_of.setdefault(sentence.index, number)
+    changed = False
+    for index, number in sorted(claim_of.items()):
+        claim = run.claims[number]
+        text = sentences[index].text
+        if claim.source_ids:
+            continue
+        opens = text.lstrip().startswith(_OPENING_QUOTES) and grounding.quote_left_open(text)
+        speaker_of = _closing_sentence(run, index) if opens else None
+        continued = opens or grounding.is_whole_quotation(text)
+        if speaker_of is None and continued and index > 0 and _same_paragraph(run, index):
+            # No attribution after the quotation: it goes on from a quoted speaker before it.
+            quoted = any(mark in sentences[index - 1].text for mark in _QUOTE_MARKS)
+            speaker_of = claim_of.get(index - 1) if quoted else None
+        if speaker_of is not None and (source_ids := run.claims[speaker_of].source_ids):
+            run.claims[number] = claim.model_copy(update={"source_ids": list(source_ids)})
+            changed = True
+    if changed:
+        run.progressed()
+
+
+_OPENING_QUOTES = ("“", '"')
+_QUOTE_MARKS = ("“", "”", '"')
+
+
+def _same_paragraph(run: _Run, index: int) -> bool:
+    """Whether sentence ``index`` follows sentence ``index - 1`` on the same line."""
+    before, sentence = run.article.sentences[index - 1], run.article.sentences[index]
+    return "\n" not in run.article.text[before.end : sentence.start]
+
+
+def _closing_sentence(run: _Run, index: int) -> int | None:
+    """The claim of the sentence that closes the quotation sentence ``index`` opens and
+    names its speaker after it ("... here,” Clinton said."); None when there is none."""
+    sentences = run.article.sentences
+    for later in range(index + 1, len(sentences)):
+        if not _same_paragraph(run, later):
+            return None
+        marks = [ch for ch in sentences[later].text if ch in _QUOTE_MARKS]
+        if not marks:
+            continue  # the quotation goes on
+        if marks[0] == "“":
+            return None  # another quotation opens: the first was never closed
+        text = sentences[later].text
+        after = text[max(text.rfind("”"), text.rfind('"')) + 1 :]
+        if not any(ch.isalpha() for ch in after):
+            return None  # no "..., she said" after it: whoever answered is inside the quote
+        for number, claim in enumerate(run.claims):
+            if sentences[later].start <= claim.evidence[0].start < sentences[later].end:
+                return number
+        return None
+    return None
 
 
 def _add_claim(
@@ -545,6 +615,9 @@ def _resolve_source(
     phrase = span.text
     if grounding.is_pronoun(phrase):
         wanted_person = phrase.casefold() in grounding.PERSON_PRONOUNS
+        if wanted_person and (index := _person_before(run, drafts, span.start)) is not None:
+            drafts[index].evidence.append(span)
+            return index
         for index in range(len(drafts) - 1, -1, -1):
             if (drafts[index].kind == "named_person") == wanted_person:
                 drafts[index].evidence.append(span)
@@ -557,16 +630,56 @@ def _resolve_source(
     kind = grounding.classify_source(phrase)
     name, role = grounding.split_role(phrase) if kind == "named_person" else (phrase, None)
     name = re.sub(r"^(Mr|Mrs|Ms|Dr)\.?\s+", "", name)
-    for index, draft in enumerate(drafts):
-        if _same_source(draft, name, kind):
-            draft.evidence.append(span)
-            if via and not draft.via:
-                draft.via = via
-            if role and not draft.role:
-                draft.role = role
-            return index
+    same = [index for index, draft in enumerate(drafts) if _same_source(draft, name, kind)]
+    if not same and kind != "named_person":
+        # "the statement" after "a statement from the ministry's press office": the latest.
+        same = [i for i, d in enumerate(drafts) if grounding.refers_back_to(name, d.name)][-1:]
+    for index in same[:1]:
+        draft = drafts[index]
+        draft.evidence.append(span)
+        if via and not draft.via:
+            draft.via = via
+        if role and not draft.role:
+            draft.role = role
+        return index
     drafts.append(_SourceDraft(name=name, kind=kind, role=role, via=via, evidence=[span]))
     return len(drafts) - 1
+
+
+def _person_before(run: _Run, drafts: list[_SourceDraft], offset: int) -> int | None:
+    """The person "he" or "she" at ``offset`` refers to: whoever was named last before it,
+    a person source already found or a person the text introduced without quoting
+    (`grounding.person_mentions`: "Tadhg Ó Murchú, 81, taught ..."), added as a source."""
+    named = [
+        (span.start, index)
+        for index, draft in enumerate(drafts)
+        if draft.kind == "named_person"
+        for span in draft.evidence
+        if span.start < offset
+    ]
+    last_source = max(named, default=None)
+    introduced = [m for m in grounding.person_mentions(run.article.text) if m[0] < offset]
+    # By sentence: in "Trump said praise from President Vladimir Putin ...", the speaker
+    # is who the next "he" most likely is, not the person named after him.
+    if introduced and (
+        last_source is None
+        or _sentence_index(run, introduced[-1][0]) > _sentence_index(run, last_source[0])
+    ):
+        start, end = introduced[-1]
+        span = _span(run.article, start, end)
+        for index, draft in enumerate(drafts):
+            if _same_source(draft, span.text, "named_person"):
+                draft.evidence.append(span)
+                return index
+        drafts.append(_SourceDraft(name=span.text, kind="named_person", role=None, via=None))
+        drafts[-1].evidence.append(span)
+        return len(drafts) - 1
+    return last_source[1] if last_source is not None else None
+
+
+def _sentence_index(run: _Run, offset: int) -> int:
+    sentence = run.article.sentence_at(offset)
+    return sentence.index if sentence is not None else -1
 
 
 def _same_source(draft: _SourceDraft, name: str, kind: str) -> bool:
