@@ -542,31 +542,55 @@ _APPOSITIVE = re.compile(
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+")
 
 
+# Where a capitalised word starts (a letter that is not a-z, after an optional quote mark):
+# the only places a run of name words can begin.
+_CAPITALISED = re.compile(r"(?<!\S)[’'\"]?[^\W\d_a-z]")
+_BLANK = re.compile(r"[ \t]+")
+
+
 def person_mentions(text: str) -> list[tuple[int, int]]:
     """Offsets of the people ``text`` introduces: a run of capitalised name words that
     `classify_source` takes for a person and that has a title before the name ("coach
     Marta Lindqvist") or an age or appositive after it ("Tadhg Ó Murchú, 81,", "Gisela
     Brandt, a pensioner").  The offsets are the name's, without the title."""
     found: list[tuple[int, int]] = []
-    words = list(_WORD_SPAN.finditer(text))
-    i = 0
-    while i < len(words):
-        j = i
-        while j < len(words) and _is_name_token(words[j].group()):
-            j += 1
-            if words[j - 1].group()[-1:] in ",.;:":
-                break
-        if j - i >= 2 and words[i].group() not in ("The", "A", "An"):
-            start, end = words[i].start(), words[j - 1].end()
-            phrase = text[start:end].rstrip(",.;:’'\"")
-            name, role = split_role(phrase)
-            name = _HONORIFIC.sub("", name)
-            before = words[i - 1].group().casefold() if i > 0 else ""
-            titled = role is not None or before in TITLE_WORDS  # "coach Marta Lindqvist"
-            introduced = text[end - 1 : end] == "," and _APPOSITIVE.match(text, end) is not None
-            person = classify_source(name) == "named_person" and not ORGANIZATION_WORDS.search(name)
-            if (titled or introduced) and person and len(_tokens(name)) >= 2:
-                at = start + phrase.rfind(name)
-                found.append((at, at + len(name)))
-        i = max(j, i + 1)
+    covered = 0
+    for capital in _CAPITALISED.finditer(text):
+        if capital.start() < covered:
+            continue
+        run = _name_run(text, capital.start())
+        if not run:
+            continue
+        start, end = run[0][1], run[-1][2]
+        covered = end
+        preceding = text[max(0, start - 40) : start].split()
+        before = preceding[-1].casefold() if preceding else ""
+        # Cheap tests first: most capitalised runs have no title and no appositive.
+        titled = before in TITLE_WORDS or any(
+            w.strip(",.").casefold() in TITLE_WORDS for w, _, _ in run
+        )
+        introduced = text[end - 1 : end] == "," and _APPOSITIVE.match(text, end) is not None
+        if len(run) < 2 or run[0][0] in ("The", "A", "An") or not (titled or introduced):
+            continue
+        phrase = text[start:end].rstrip(",.;:’'\"")
+        name, role = split_role(phrase)
+        name = _HONORIFIC.sub("", name)
+        titled = role is not None or before in TITLE_WORDS  # "coach Marta Lindqvist"
+        person = classify_source(name) == "named_person" and not ORGANIZATION_WORDS.search(name)
+        if (titled or introduced) and person and len(_tokens(name)) >= 2:
+            at = start + phrase.rfind(name)
+            found.append((at, at + len(name)))
     return found
+
+
+def _name_run(text: str, at: int) -> list[tuple[str, int, int]]:
+    """The name words (`_is_name_token`) from ``at`` on, on one line, up to and including
+    one that ends with punctuation."""
+    run: list[tuple[str, int, int]] = []
+    while (word := _WORD_SPAN.match(text, at)) is not None and _is_name_token(word.group()):
+        run.append((word.group(), word.start(), word.end()))
+        blank = _BLANK.match(text, word.end())
+        if word.group()[-1:] in ",.;:" or blank is None:
+            break
+        at = blank.end()
+    return run

@@ -267,6 +267,13 @@ class _Run:
     figures: list[Figure] = field(default_factory=list)
     summary: str = ""
     issues: list[Issue] = field(default_factory=list)
+    _people: list[tuple[int, int]] | None = None
+
+    def people(self) -> list[tuple[int, int]]:
+        """`grounding.person_mentions` of the article, found on first use."""
+        if self._people is None:
+            self._people = grounding.person_mentions(self.article.text)
+        return self._people
 
     def ask(
         self,
@@ -658,7 +665,7 @@ def _person_before(run: _Run, drafts: list[_SourceDraft], offset: int) -> int | 
         if span.start < offset
     ]
     last_source = max(named, default=None)
-    introduced = [m for m in grounding.person_mentions(run.article.text) if m[0] < offset]
+    introduced = [m for m in run.people() if m[0] < offset]
     # By sentence: in "Trump said praise from President Vladimir Putin ...", the speaker
     # is who the next "he" most likely is, not the person named after him.
     if introduced and (
