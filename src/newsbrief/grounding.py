@@ -266,6 +266,12 @@ _DENIALS = re.compile(
     r"\b(denied|denies|deny|denying|rejected the (claim|allegation|report)s?|dismissed|"
     r"refuted|not true|untrue|false|baseless)\b",
 )
+_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_DETERMINER = re.compile(r"^(a|an|the|its|their|his|her)\b")
+_ACCORDING_TO_END = re.compile(r"according to\s+$", re.IGNORECASE)
+_COMMA_ACCORDING_TO_END = re.compile(r",?\s*according to\s+$", re.IGNORECASE)
+_TOLD_NAME = re.compile(r"\s+(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*")
+_TRAILING_ACCORDING_TO = re.compile(r",?\s*(according to)?\s*$", re.IGNORECASE)
 _LEADING_THAT = re.compile(r"^(?:\s*(?:on|in|at)\s+\w+)?\s*,?\s*that\s+", re.IGNORECASE)
 _EDGE_PUNCT = " \t\n,;:.“”\"'‘’—–-"
 
@@ -310,7 +316,7 @@ def split_role(phrase: str) -> tuple[str, str | None]:
     if name_start == len(words) or name_start == 0:
         return phrase.strip(), None
     role_text = " ".join(words[:name_start]).strip(" ,")
-    role = re.sub(r"^(the|a|an)\s+", "", role_text, flags=re.IGNORECASE) or None
+    role = _LEADING_ARTICLE.sub("", role_text) or None
     name = " ".join(words[name_start:])
     has_title = any(w.strip(",.").casefold() in TITLE_WORDS for w in words[:name_start])
     if not has_title:
@@ -324,9 +330,7 @@ def classify_source(phrase: str) -> SourceKind:
     folded = text.casefold()
     if folded in OUTLETS or GENERIC_OUTLETS.match(text):
         return "media_outlet"
-    if re.match(r"^(a|an|the|its|their|his|her)\b", folded) and DOCUMENT_WORDS.search(
-        _HEAD_CUT.sub("", text)
-    ):
+    if _DETERMINER.match(folded) and DOCUMENT_WORDS.search(_HEAD_CUT.sub("", text)):
         return "document"
     head = _HEAD_CUT.sub("", text)
     head_words = _tokens(head)
@@ -440,8 +444,8 @@ def claim_content(sentence: str, speaker_start: int, speaker_end: int) -> tuple[
         end = _strip_cue_before(sentence, start, end)
         if end - start >= 12:
             return start, end
-    if speaker_start > 0 and re.search(r"according to\s+$", sentence[:speaker_start], re.I):
-        cut = re.search(r",?\s*according to\s+$", sentence[:speaker_start], re.I)
+    if speaker_start > 0 and _ACCORDING_TO_END.search(sentence[:speaker_start]):
+        cut = _COMMA_ACCORDING_TO_END.search(sentence[:speaker_start])
         if cut and cut.start() >= 12:
             return _trim(sentence, 0, cut.start())
     cue = _CUE_AFTER.match(tail)
@@ -451,7 +455,7 @@ def claim_content(sentence: str, speaker_start: int, speaker_end: int) -> tuple[
         if that:
             begin += that.end()
         else:
-            told = re.match(r"\s+(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*", sentence[begin:])
+            told = _TOLD_NAME.match(sentence[begin:])
             if cue.group(1).casefold() in ("told", "tells") and told:
                 begin += told.end()
         start, end = _trim(sentence, begin, len(sentence))
@@ -461,7 +465,7 @@ def claim_content(sentence: str, speaker_start: int, speaker_end: int) -> tuple[
 
 
 def _strip_cue_before(sentence: str, start: int, end: int) -> int:
-    cut = re.search(r",?\s*(according to)?\s*$", sentence[start:end], re.IGNORECASE)
+    cut = _TRAILING_ACCORDING_TO.search(sentence[start:end])
     if cut:
         end = start + cut.start()
     return _trim(sentence, start, end)[1]

@@ -389,7 +389,8 @@ class ModelClient:
                 "sampling": canonical_json(dict(keyed_sampling)),
                 **extras,
             }
-            key_of = self._keys_by_messages[frame] = key_of_one_field(fixed, "messages")
+            key_of = _key_by_messages(tuple(sorted(fixed.items())))
+            self._keys_by_messages[frame] = key_of
         recorded = store.load(key_of(encoded_messages(messages)))
         if recorded is None:
             return None
@@ -729,6 +730,12 @@ def _encoded_message(message: dict[str, str]) -> str:
 @functools.lru_cache(maxsize=32)
 def _encoded_head(head: tuple[tuple[str, str], ...]) -> str:
     return canonical_json([{"role": role, "content": content} for role, content in head])[1:-1]
+
+
+@functools.lru_cache(maxsize=64)
+def _key_by_messages(fixed: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
+    """`key_of_one_field` for "messages", shared by the clients of a process (one per brief)."""
+    return key_of_one_field(dict(fixed), "messages")
 
 
 def _content(completion: Any) -> str:

@@ -98,6 +98,7 @@ _REFERENCE_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"\w+")
+_HONORIFIC = re.compile(r"^(Mr|Mrs|Ms|Dr)\.?\s+")
 _PERSONAL_PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 _SPEECH_VERB = re.compile(rf"(?:{grounding.SPEECH_VERBS})", re.IGNORECASE)
 
@@ -268,6 +269,13 @@ class _Run:
     summary: str = ""
     issues: list[Issue] = field(default_factory=list)
     _people: list[tuple[int, int]] | None = None
+    _body: list[Sentence] | None = None
+
+    def body(self) -> list[Sentence]:
+        """`body_sentences` of the article, found on first use."""
+        if self._body is None:
+            self._body = body_sentences(self.article)
+        return self._body
 
     def people(self) -> list[tuple[int, int]]:
         """`grounding.person_mentions` of the article, found on first use."""
@@ -416,7 +424,7 @@ def _attributions(run: _Run) -> None:
     prompt = load_prompt("attribution")
     drafts = run.drafts
     last_outlet: str | None = None
-    for sentence in body_sentences(run.article):
+    for sentence in run.body():
         if not grounding.has_attribution_cue(sentence.text):
             # No word that attributes a statement: the publication's own reporting.  Asking
             # would only invite the model to name the sentence's subject as a speaker.
@@ -636,7 +644,7 @@ def _resolve_source(
     phrase = " ".join(phrase.split())  # a name, not evidence: no-break spaces become spaces
     kind = grounding.classify_source(phrase)
     name, role = grounding.split_role(phrase) if kind == "named_person" else (phrase, None)
-    name = re.sub(r"^(Mr|Mrs|Ms|Dr)\.?\s+", "", name)
+    name = _HONORIFIC.sub("", name)
     same = [index for index, draft in enumerate(drafts) if _same_source(draft, name, kind)]
     if not same and kind != "named_person":
         # "the statement" after "a statement from the ministry's press office": the latest.
@@ -704,7 +712,7 @@ def _figures(run: _Run) -> None:
     prompt = load_prompt("figure")
     figures = run.figures
     mentions = [m for m in find_numbers(run.article.text) if m.kind != "ordinal"]
-    body = body_sentences(run.article)
+    body = run.body()
     in_body = [m for m in mentions if any(s.start <= m.start < s.end for s in body)]
     body_values = {(m.value, m.kind) for m in in_body}
     for mention in mentions:
