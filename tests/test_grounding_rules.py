@@ -5,8 +5,10 @@ import pytest
 from newsbrief.grounding import (
     claim_content,
     classify_source,
+    company_mentions,
     has_attribution_cue,
     inside_reported_content,
+    is_company_description,
     is_pronoun,
     is_quotation,
     modality_of,
@@ -256,3 +258,39 @@ def test_definite_descriptions_refer_back_to_the_source_they_shorten(
 )
 def test_people_the_text_introduces(text: str, names: list[str]) -> None:
     assert [text[start:end] for start, end in person_mentions(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "It was funded by Arvelle Therapeutics, the company that makes it.",
+            ["Arvelle Therapeutics"],
+        ),
+        ("A link maintained by MedLink Systems, an outside contractor.", ["MedLink Systems"]),
+        (
+            "AMSTERDAM (Reuters) - Vandermeer Grain Holdings, one of Europe's largest",
+            ["Vandermeer Grain Holdings"],
+        ),
+        ("Kees Dijkman, a 52-year-old crane operator, said so.", []),
+        ("Gisela Brandt, a 68-year-old pensioner, said so.", []),
+        ("The Havenbond union said so.", []),
+    ],
+)
+def test_companies_the_text_names(text: str, names: list[str]) -> None:
+    assert [text[start:end] for start, end in company_mentions(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("phrase", "description"),
+    [
+        ("the company", True),
+        ("The Rotterdam-based company", True),
+        ("the firm", True),
+        ("the company's board", False),
+        ("a company", False),
+        ("the union", False),
+    ],
+)
+def test_company_descriptions(phrase: str, description: bool) -> None:
+    assert is_company_description(phrase) is description

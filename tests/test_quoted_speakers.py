@@ -177,3 +177,27 @@ def test_he_is_a_person_introduced_after_the_last_speaker() -> None:
     assert _person_before(run, drafts, text.index("He said")) == 1
     assert drafts[1].name == "Tadhg Ó Murchú" and drafts[1].kind == "named_person"
     assert [span.text for span in drafts[1].evidence] == ["Tadhg Ó Murchú"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "words", "speaker"),
+    [
+        # "MedLink Systems, an outside contractor ..."; then "MedLink denied ..."
+        ("hospital-data-breach", "its software was at fault", "MedLink Systems"),
+        # "... the company said" after "Arvelle Therapeutics, the company that makes the drug"
+        ("dengue-drug-trial-results", "may cost between $40 and $60", "Arvelle Therapeutics"),
+        # "The Rotterdam-based company said ..." after the lede's "Vandermeer Grain Holdings"
+        (
+            "grain-trader-profit-warning",
+            "now expects operating profit",
+            "Vandermeer Grain Holdings",
+        ),
+    ],
+)
+def test_the_company_is_the_company_named_before(slug: str, words: str, speaker: str) -> None:
+    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
+    brief = newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+    assert _speaker_of(brief, words) == [speaker]
+    source = next(s for s in brief.sources if s.name == speaker)
+    assert source.kind == "organization"
+    assert source.evidence[0].text == speaker

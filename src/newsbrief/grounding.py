@@ -19,6 +19,9 @@ Pure functions over plain strings, each a rule a reader can check against the te
   whose words end the head of an earlier source names that source again.
 - `person_mentions`: people the text introduces without quoting them ("Tadhg Ó Murchú,
   81, taught ...", "coach Marta Lindqvist"), the antecedents "he said" may refer to.
+- `company_mentions`, `is_company_description`: companies the text names ("Arvelle
+  Therapeutics, the company that makes the drug", "Vandermeer Grain Holdings"), which
+  "the company" and a first word alone ("MedLink" for "MedLink Systems") stand for.
 - `quote_left_open`, `is_whole_quotation`: a sentence that opens a quotation the next
   sentence closes ("“I didn't see it. I heard it,” she said."), or that is one quotation
   from end to end ("“Our patience is not unlimited.”"); the pipeline gives such a sentence
@@ -598,3 +601,46 @@ def _name_run(text: str, at: int) -> list[tuple[str, int, int]]:
             break
         at = blank.end()
     return run
+
+
+# A company's name ends with one of these words, or an appositive says what it is.
+_COMPANY_SUFFIX = re.compile(
+    r"\b(?:Holdings|Systems|Therapeutics|Pharmaceuticals|Technologies|Industries|Group|Inc|"
+    r"Ltd|Corp|Corporation|Bank|Airlines|Energy|Motors|Labs|Partners|Foods|Logistics|"
+    r"Shipping)\.?$"
+)
+_COMPANY_APPOSITIVE = re.compile(
+    r",\s+(?:the|a|an|one of)\s+(?:[^\s,.;]+\s+){0,4}?(?:company|firm|contractor|maker|"
+    r"developer|lender|insurer|manufacturer|retailer|carrier|airline|supplier|vendor|"
+    r"provider|conglomerate|start-?up)\b"
+)
+_COMPANY_DESCRIPTION = re.compile(r"^[Tt]he\s+(?:[\w-]+\s+){0,2}?(?:company|firm)$")
+
+
+def company_mentions(text: str) -> list[tuple[int, int]]:
+    """Offsets of the companies ``text`` names: two or more capitalised words that end with
+    a company word ("Vandermeer Grain Holdings") or are followed by an appositive that says
+    what they are ("Arvelle Therapeutics, the company that makes the drug", "MedLink
+    Systems, an outside contractor")."""
+    found: list[tuple[int, int]] = []
+    covered = 0
+    for capital in _CAPITALISED.finditer(text):
+        if capital.start() < covered:
+            continue
+        run = _name_run(text, capital.start())
+        if not run:
+            continue
+        start, end = run[0][1], run[-1][2]
+        covered = end
+        if len(run) < 2 or run[0][0] in ("The", "A", "An"):
+            continue
+        name = text[start:end].rstrip(",.;:’'\"")
+        described = text[end - 1 : end] == "," and _COMPANY_APPOSITIVE.match(text, end - 1)
+        if _COMPANY_SUFFIX.search(name) or described:
+            found.append((start, start + len(name)))
+    return found
+
+
+def is_company_description(phrase: str) -> bool:
+    """True for "the company", "the firm", "The Rotterdam-based company"."""
+    return _COMPANY_DESCRIPTION.match(" ".join(phrase.split())) is not None

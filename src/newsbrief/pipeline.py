@@ -270,6 +270,13 @@ class _Run:
     issues: list[Issue] = field(default_factory=list)
     _people: list[tuple[int, int]] | None = None
     _body: list[Sentence] | None = None
+    _companies: list[tuple[int, int]] | None = None
+
+    def companies(self) -> list[tuple[int, int]]:
+        """`grounding.company_mentions` of the article, found on first use."""
+        if self._companies is None:
+            self._companies = grounding.company_mentions(self.article.text)
+        return self._companies
 
     def body(self) -> list[Sentence]:
         """`body_sentences` of the article, found on first use."""
@@ -649,16 +656,38 @@ def _resolve_source(
     if not same and kind != "named_person":
         # "the statement" after "a statement from the ministry's press office": the latest.
         same = [i for i, d in enumerate(drafts) if grounding.refers_back_to(name, d.name)][-1:]
+    named_as = None
+    if not same and (named_as := _company_named(run, name, span.start)) is not None:
+        name, kind, role = named_as.text, "organization", None
+        same = [index for index, draft in enumerate(drafts) if _same_source(draft, name, kind)]
     for index in same[:1]:
         draft = drafts[index]
+        if named_as is not None and named_as not in draft.evidence:
+            draft.evidence.append(named_as)
         draft.evidence.append(span)
         if via and not draft.via:
             draft.via = via
         if role and not draft.role:
             draft.role = role
         return index
-    drafts.append(_SourceDraft(name=name, kind=kind, role=role, via=via, evidence=[span]))
+    evidence = [named_as, span] if named_as is not None else [span]
+    drafts.append(_SourceDraft(name=name, kind=kind, role=role, via=via, evidence=evidence))
     return len(drafts) - 1
+
+
+def _company_named(run: _Run, phrase: str, offset: int) -> Span | None:
+    """Where the company ``phrase`` stands for is named before ``offset``: the last company
+    named, for "the company"; the company whose name it begins, for a capitalised word
+    alone ("MedLink" after "MedLink Systems")."""
+    text = run.article.text
+    named = [(start, end) for start, end in run.companies() if end <= offset]
+    if grounding.is_company_description(phrase):
+        named = named[-1:]
+    elif len(phrase.split()) == 1 and phrase[:1].isupper():
+        named = [(start, end) for start, end in named if text[start:end].split()[0] == phrase]
+    else:
+        return None
+    return _span(run.article, *named[-1]) if named else None
 
 
 def _person_before(run: _Run, drafts: list[_SourceDraft], offset: int) -> int | None:
