@@ -31,6 +31,7 @@ Pure functions over plain strings, each a rule a reader can check against the te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal
 
 SourceKind = Literal[
@@ -561,15 +562,8 @@ def person_mentions(text: str) -> list[tuple[int, int]]:
     Marta Lindqvist") or an age or appositive after it ("Tadhg Ó Murchú, 81,", "Gisela
     Brandt, a pensioner").  The offsets are the name's, without the title."""
     found: list[tuple[int, int]] = []
-    covered = 0
-    for capital in _CAPITALISED.finditer(text):
-        if capital.start() < covered:
-            continue
-        run = _name_run(text, capital.start())
-        if not run:
-            continue
+    for run in _capitalised_runs(text):
         start, end = run[0][1], run[-1][2]
-        covered = end
         preceding = text[max(0, start - 40) : start].split()
         before = preceding[-1].casefold() if preceding else ""
         # Cheap tests first: most capitalised runs have no title and no appositive.
@@ -588,6 +582,15 @@ def person_mentions(text: str) -> list[tuple[int, int]]:
             at = start + phrase.rfind(name)
             found.append((at, at + len(name)))
     return found
+
+
+def _capitalised_runs(text: str) -> Iterator[list[tuple[str, int, int]]]:
+    """Each run of name words that starts at a capitalised word, in order, not overlapping."""
+    covered = 0
+    for capital in _CAPITALISED.finditer(text):
+        if capital.start() >= covered and (run := _name_run(text, capital.start())):
+            covered = run[-1][2]
+            yield run
 
 
 def _name_run(text: str, at: int) -> list[tuple[str, int, int]]:
@@ -623,15 +626,8 @@ def company_mentions(text: str) -> list[tuple[int, int]]:
     what they are ("Arvelle Therapeutics, the company that makes the drug", "MedLink
     Systems, an outside contractor")."""
     found: list[tuple[int, int]] = []
-    covered = 0
-    for capital in _CAPITALISED.finditer(text):
-        if capital.start() < covered:
-            continue
-        run = _name_run(text, capital.start())
-        if not run:
-            continue
+    for run in _capitalised_runs(text):
         start, end = run[0][1], run[-1][2]
-        covered = end
         if len(run) < 2 or run[0][0] in ("The", "A", "An"):
             continue
         name = text[start:end].rstrip(",.;:’'\"")

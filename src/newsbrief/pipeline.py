@@ -680,13 +680,12 @@ def _company_named(run: _Run, phrase: str, offset: int) -> Span | None:
     named, for "the company"; the company whose name it begins, for a capitalised word
     alone ("MedLink" after "MedLink Systems")."""
     text = run.article.text
+    description = grounding.is_company_description(phrase)
+    if not description and (len(phrase.split()) != 1 or not phrase[:1].isupper()):
+        return None  # the article's companies are looked up only for these two forms
     named = [(start, end) for start, end in run.companies() if end <= offset]
-    if grounding.is_company_description(phrase):
-        named = named[-1:]
-    elif len(phrase.split()) == 1 and phrase[:1].isupper():
+    if not description:
         named = [(start, end) for start, end in named if text[start:end].split()[0] == phrase]
-    else:
-        return None
     return _span(run.article, *named[-1]) if named else None
 
 
