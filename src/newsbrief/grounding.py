@@ -500,8 +500,9 @@ def is_quotation(sentence: str, start: int, end: int) -> bool:
     return before.endswith(("“", '"', "‘")) and after[:1] in ("”", '"', "’", "")
 
 
-_OPENING_QUOTES = ("“", '"')
-_CLOSING_QUOTES = ("”", '"')
+OPENING_QUOTES = ("“", '"')
+CLOSING_QUOTES = ("”", '"')
+QUOTE_MARKS = ("“", "”", '"')
 
 
 def quote_left_open(sentence: str) -> bool:
@@ -512,12 +513,12 @@ def quote_left_open(sentence: str) -> bool:
 def is_whole_quotation(sentence: str) -> bool:
     """True when the sentence is one quotation from its first character to its last."""
     text = sentence.strip()
-    if len(text) < 3 or not text.startswith(_OPENING_QUOTES):
+    if len(text) < 3 or not text.startswith(OPENING_QUOTES):
         return False
-    if not text.endswith(_CLOSING_QUOTES) or quote_left_open(text):
+    if not text.endswith(CLOSING_QUOTES) or quote_left_open(text):
         return False
     inner = text[1:-1]
-    return not any(mark in inner for mark in ("“", "”", '"'))
+    return not any(mark in inner for mark in QUOTE_MARKS)
 
 
 _DEFINITE_DESCRIPTION = re.compile(r"^[Tt]he\s+([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)$")

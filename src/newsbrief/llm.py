@@ -419,7 +419,7 @@ class ModelClient:
         """What `ask` raises when Instructor gives up on a question's only answer."""
         from openai.types.chat import ChatCompletion
 
-        logger.debug("an answer given up after its re-asks (reported in brief.issues)")
+        logger.debug(_GIVEN_UP)
         reason = self._scrub(_short(str(exc)))
         return ValidationFailedError(
             f"no valid answer after 1 attempts: {reason}",
@@ -630,6 +630,7 @@ class ModelClient:
 
 
 _INSTRUCTOR_RETRY_LOGGER = "instructor.v2.retry"
+_GIVEN_UP = "an answer given up after its re-asks (reported in brief.issues)"
 _logging_lock = threading.Lock()
 
 
@@ -642,7 +643,7 @@ class _HandledRetryErrors(logging.Filter):
         message = record.msg if isinstance(record.msg, str) else ""
         if not message.startswith("Max retries exceeded"):
             return True
-        logger.debug("an answer given up after its re-asks (reported in brief.issues)")
+        logger.debug(_GIVEN_UP)
         return False
 
 

@@ -493,12 +493,14 @@ def _quoted_speakers(run: _Run) -> None:
         text = sentences[index].text
         if claim.source_ids:
             continue
-        opens = text.lstrip().startswith(_OPENING_QUOTES) and grounding.quote_left_open(text)
-        speaker_of = _closing_sentence(run, index) if opens else None
+        opens = text.lstrip().startswith(grounding.OPENING_QUOTES) and grounding.quote_left_open(
+            text
+        )
+        speaker_of = _closing_sentence(run, index, claim_of) if opens else None
         continued = opens or grounding.is_whole_quotation(text)
         if speaker_of is None and continued and index > 0 and _same_paragraph(run, index):
             # No attribution after the quotation: it goes on from a quoted speaker before it.
-            quoted = any(mark in sentences[index - 1].text for mark in _QUOTE_MARKS)
+            quoted = any(mark in sentences[index - 1].text for mark in grounding.QUOTE_MARKS)
             speaker_of = claim_of.get(index - 1) if quoted else None
         if speaker_of is not None and (source_ids := run.claims[speaker_of].source_ids):
             run.claims[number] = claim.model_copy(update={"source_ids": list(source_ids)})
@@ -507,24 +509,21 @@ def _quoted_speakers(run: _Run) -> None:
         run.progressed()
 
 
-_OPENING_QUOTES = ("“", '"')
-_QUOTE_MARKS = ("“", "”", '"')
-
-
 def _same_paragraph(run: _Run, index: int) -> bool:
     """Whether sentence ``index`` follows sentence ``index - 1`` on the same line."""
     before, sentence = run.article.sentences[index - 1], run.article.sentences[index]
     return "\n" not in run.article.text[before.end : sentence.start]
 
 
-def _closing_sentence(run: _Run, index: int) -> int | None:
-    """The claim of the sentence that closes the quotation sentence ``index`` opens and
-    names its speaker after it ("... here,” Clinton said."); None when there is none."""
+def _closing_sentence(run: _Run, index: int, claim_of: dict[int, int]) -> int | None:
+    """The claim (``claim_of`` its sentence) of the sentence that closes the quotation
+    sentence ``index`` opens and names its speaker after it ("... here,” Clinton said.");
+    None when there is none."""
     sentences = run.article.sentences
     for later in range(index + 1, len(sentences)):
         if not _same_paragraph(run, later):
             return None
-        marks = [ch for ch in sentences[later].text if ch in _QUOTE_MARKS]
+        marks = [ch for ch in sentences[later].text if ch in grounding.QUOTE_MARKS]
         if not marks:
             continue  # the quotation goes on
         if marks[0] == "“":
@@ -533,10 +532,7 @@ def _closing_sentence(run: _Run, index: int) -> int | None:
         after = text[max(text.rfind("”"), text.rfind('"')) + 1 :]
         if not any(ch.isalpha() for ch in after):
             return None  # no "..., she said" after it: whoever answered is inside the quote
-        for number, claim in enumerate(run.claims):
-            if sentences[later].start <= claim.evidence[0].start < sentences[later].end:
-                return number
-        return None
+        return claim_of.get(later)
     return None
 
 
@@ -714,8 +710,7 @@ def _person_before(run: _Run, drafts: list[_SourceDraft], offset: int) -> int | 
             if _same_source(draft, span.text, "named_person"):
                 draft.evidence.append(span)
                 return index
-        drafts.append(_SourceDraft(name=span.text, kind="named_person", role=None, via=None))
-        drafts[-1].evidence.append(span)
+        drafts.append(_SourceDraft(span.text, "named_person", None, None, evidence=[span]))
         return len(drafts) - 1
     return last_source[1] if last_source is not None else None
 
