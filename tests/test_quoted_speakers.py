@@ -98,6 +98,12 @@ def test_no_speaker_is_given_where_the_rules_do_not_hold(
     assert _sources(run) == before
 
 
+def _replayed(slug: str) -> Any:
+    """A fixture article's brief, replayed from the recorded calls."""
+    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
+    return newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+
+
 def _speaker_of(brief: Any, words: str) -> list[str]:
     claim = next(c for c in brief.claims if words in c.text)
     return [s.name for s in brief.sources if s.id in claim.source_ids]
@@ -114,8 +120,7 @@ def _speaker_of(brief: Any, words: str) -> list[str]:
 def test_fixture_quotations_are_attributed_to_their_speaker(
     slug: str, words: str, speaker: str
 ) -> None:
-    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
-    brief = newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+    brief = _replayed(slug)
     assert _speaker_of(brief, words) == [speaker]
 
 
@@ -129,12 +134,11 @@ def test_fixture_quotations_are_attributed_to_their_speaker(
     ],
 )
 def test_he_or_she_refers_to_the_person_named_last(slug: str, words: str, speaker: str) -> None:
-    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
-    brief = newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+    brief = _replayed(slug)
     assert _speaker_of(brief, words) == [speaker]
     source = next(s for s in brief.sources if s.name == speaker)
     assert source.kind == "named_person"
-    assert all(text[span.start : span.end] == span.text for span in source.evidence)
+    assert all(brief.article[span.start : span.end] == span.text for span in source.evidence)
 
 
 def test_a_quotation_closed_without_an_attribution_continues_the_speaker_before() -> None:
@@ -195,8 +199,7 @@ def test_he_is_a_person_introduced_after_the_last_speaker() -> None:
     ],
 )
 def test_the_company_is_the_company_named_before(slug: str, words: str, speaker: str) -> None:
-    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
-    brief = newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+    brief = _replayed(slug)
     assert _speaker_of(brief, words) == [speaker]
     source = next(s for s in brief.sources if s.name == speaker)
     assert source.kind == "organization"
