@@ -564,15 +564,16 @@ def person_mentions(text: str) -> list[tuple[int, int]]:
     Brandt, a pensioner").  The offsets are the name's, without the title."""
     found: list[tuple[int, int]] = []
     for run in _capitalised_runs(text):
+        if len(run) < 2 or run[0][0] in ("The", "A", "An"):
+            continue  # most runs: one capitalised word, as at the start of a sentence
         start, end = run[0][1], run[-1][2]
         preceding = text[max(0, start - 40) : start].split()
         before = preceding[-1].casefold() if preceding else ""
-        # Cheap tests first: most capitalised runs have no title and no appositive.
         titled = before in TITLE_WORDS or any(
             w.strip(",.").casefold() in TITLE_WORDS for w, _, _ in run
         )
         introduced = text[end - 1 : end] == "," and _APPOSITIVE.match(text, end) is not None
-        if len(run) < 2 or run[0][0] in ("The", "A", "An") or not (titled or introduced):
+        if not (titled or introduced):
             continue
         phrase = text[start:end].rstrip(",.;:’'\"")
         name, role = split_role(phrase)
