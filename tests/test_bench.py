@@ -18,6 +18,7 @@ from newsbrief.evaluate import score_brief
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
+import batch  # noqa: E402
 import report  # noqa: E402
 import run  # noqa: E402
 import systems  # noqa: E402
@@ -179,3 +180,22 @@ def test_table_names_every_system_and_target(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     report.write_chart(results, tmp_path / "chart.png")
     assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_batch_counts_the_prompt_tokens_the_server_evaluated(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    log.write_text(
+        "llama_perf_context_print: prompt eval time =   10125.49 ms /   560 tokens (...)\n"
+        "llama_perf_context_print:        eval time =    2048.00 ms /    40 runs   (...)\n"
+        "llama_perf_context_print: prompt eval time =     829.33 ms /    39 tokens (...)\n",
+        "utf-8",
+    )
+    assert batch.prompt_tokens_evaluated(log) == 599
+    assert batch.prompt_tokens_evaluated(tmp_path / "missing.log") == 0
+
+
+def test_the_concurrent_batch_mode_is_what_a_server_gets_by_default() -> None:
+    from newsbrief.batch import default_concurrency
+
+    assert batch.MODES["concurrent"] == (default_concurrency({"base_url": "http://h/v1"}), False)
+    assert batch.MODES["lockstep"] == (batch.MODES["concurrent"][0], True)

@@ -327,7 +327,20 @@ def test_several_inputs_go_through_summarize_many_with_the_options(
     assert result.exit_code == 1
     assert seen["concurrency"] == 3 and seen["progress"] is False
     assert seen["model"] == "openai/x" and seen["strict"] is True and seen["count"] == 2
+    assert seen["lockstep"] is False
     assert result.stderr.splitlines() == [
         f"newsbrief: {CUP}: ModelError: down",
         f"newsbrief: {GLACIER}: ModelError: down",
     ]
+
+
+def test_lockstep_reaches_summarize_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake(articles: list[str], **kwargs: Any) -> list[newsbrief.BatchResult]:
+        seen.update(kwargs)
+        return [newsbrief.BatchResult(i, error=newsbrief.ModelError("down")) for i in range(2)]
+
+    monkeypatch.setattr(newsbrief, "summarize_many", fake)
+    runner.invoke(app, ["summarize", str(CUP), str(GLACIER), "-j", "8", "--lockstep"])
+    assert seen["lockstep"] is True and seen["concurrency"] == 8

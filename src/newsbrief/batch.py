@@ -12,6 +12,15 @@ model, so the default is one article at a time; remote backends (``base_url=`` o
 ``concurrency=`` overrides both.  Articles run in daemon worker threads, started one by one
 as slots free up, so at most ``concurrency`` articles are in flight.
 
+Lockstep.  ``lockstep=True`` is for a server that answers one request at a time and caches
+a single prompt prefix, as llama-cpp-python's does.  The articles then run in groups of
+``concurrency``, stage by stage (attributions, claim rewrites, figures, summary): the whole
+group's questions of one kind, article after article, then the next kind; the next group
+starts when the whole group is done.  Such a server otherwise reads a kind's instructions
+and examples again for every article, at every change of kind; in lockstep it reads them
+once per group (bench/README.md has the measured difference).  The cost: one question at a
+time goes out, and results arrive a group at a time.  Briefs are the same either way.
+
 Cancellation.  Ctrl-C (a `KeyboardInterrupt` in the calling thread) stops the batch at once:
 no new article is started, articles already finished keep their briefs, and every other
 result gets ``error=NewsbriefError("cancelled: ...")`` and ``cancelled=True``; then
@@ -34,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import inspect
 import logging
 import queue
@@ -106,13 +116,16 @@ def summarize_many(
     *,
     concurrency: int | None = None,
     progress: bool | None = None,
+    lockstep: bool = False,
     **options: Any,
 ) -> list[BatchResult]:
     """Summarize every article; one `BatchResult` per article, in input order.
 
     ``options`` are those of `newsbrief.summarize` (``model``, ``base_url``, ``fixtures``,
     ...).  Per-article failures never raise: they are in the results.  Ctrl-C returns what
-    is done, the rest marked ``cancelled`` (see the module docstring).
+    is done, the rest marked ``cancelled`` (see the module docstring).  ``lockstep=True``
+    runs groups of ``concurrency`` articles stage by stage, for a server that answers one
+    request at a time (see the module docstring).
 
     Raises:
         TypeError: an option `newsbrief.summarize` does not take.
@@ -120,15 +133,19 @@ def summarize_many(
     """
     items = list(articles)
     workers = _workers(concurrency, options)
+    groups = _groups(len(items), workers, lockstep)
     finished: dict[int, BatchResult] = {}
     interrupt: BaseException | None = None
     reports: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
+    gates: set[_StageGate] = set()
     with _progress_bar(len(items), progress) as advance:
         started = running = 0
         try:
             while running or started < len(items):
-                while running < workers and started < len(items):
-                    _spawn(started, items[started], options, reports.put)
+                for index, gate in groups.start(started, running):
+                    _spawn(index, items[index], options, reports.put, gate)
+                    if gate is not None:
+                        gates.add(gate)
                     started += 1
                     running += 1
                 outcome = _wait(reports)
@@ -141,6 +158,8 @@ def summarize_many(
         except KeyboardInterrupt as exc:
             interrupt = exc
         if interrupt is not None:
+            for gate in gates:
+                gate.abandon()  # articles held at a stage end now rather than never
             # Articles that finished while we were being interrupted still count.
             while True:
                 try:
@@ -157,6 +176,7 @@ async def asummarize_many(
     *,
     concurrency: int | None = None,
     progress: bool | None = None,
+    lockstep: bool = False,
     **options: Any,
 ) -> list[BatchResult]:
     """`summarize_many` for asyncio code: same options, same results, same order.
@@ -167,16 +187,20 @@ async def asummarize_many(
     """
     items = list(articles)
     workers = _workers(concurrency, options)
+    groups = _groups(len(items), workers, lockstep)
     loop = asyncio.get_running_loop()
     finished: dict[int, BatchResult] = {}
     interrupt: BaseException | None = None
     running: set[asyncio.Future[_Outcome]] = set()
+    gates: set[_StageGate] = set()
     with _progress_bar(len(items), progress) as advance:
         started = 0
         try:
             while (running or started < len(items)) and interrupt is None:
-                while len(running) < workers and started < len(items):
-                    running.add(_spawn_async(loop, started, items[started], options))
+                for index, gate in groups.start(started, len(running)):
+                    running.add(_spawn_async(loop, index, items[index], options, gate))
+                    if gate is not None:
+                        gates.add(gate)
                     started += 1
                 done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: f.result().index):
@@ -190,6 +214,9 @@ async def asummarize_many(
         finally:
             for future in running:
                 future.cancel()  # the thread runs on; nobody waits for its result
+            if running:
+                for gate in gates:
+                    gate.abandon()
     return _assemble(len(items), finished, interrupt)
 
 
@@ -221,7 +248,22 @@ def _workers(concurrency: int | None, options: dict[str, Any]) -> int:
     return concurrency
 
 
-def _summarize_one(index: int, article: str | bytes, options: dict[str, Any]) -> _Outcome:
+def _summarize_one(
+    index: int, article: str | bytes, options: dict[str, Any], gate: _StageGate | None
+) -> _Outcome:
+    if gate is None:
+        return _outcome_of(index, article, options)
+    from newsbrief.pipeline import stage_gate
+
+    token = stage_gate.set(functools.partial(gate.reach, index))
+    try:
+        return _outcome_of(index, article, options)
+    finally:
+        stage_gate.reset(token)
+        gate.leave(index)
+
+
+def _outcome_of(index: int, article: str | bytes, options: dict[str, Any]) -> _Outcome:
     try:
         brief = newsbrief.summarize(article, **options)
         if brief is None:  # only a broken stand-in for summarize does this
@@ -242,18 +284,23 @@ def _spawn(
     article: str | bytes,
     options: dict[str, Any],
     report: Callable[[_Outcome], None],
+    gate: _StageGate | None = None,
 ) -> None:
     """Run one article in a daemon thread (with the caller's context) and report its outcome."""
     context = contextvars.copy_context()
 
     def work() -> None:
-        report(context.run(_summarize_one, index, article, options))
+        report(context.run(_summarize_one, index, article, options, gate))
 
     threading.Thread(target=work, name=f"newsbrief-batch-{index}", daemon=True).start()
 
 
 def _spawn_async(
-    loop: asyncio.AbstractEventLoop, index: int, article: str | bytes, options: dict[str, Any]
+    loop: asyncio.AbstractEventLoop,
+    index: int,
+    article: str | bytes,
+    options: dict[str, Any],
+    gate: _StageGate | None = None,
 ) -> asyncio.Future[_Outcome]:
     future: asyncio.Future[_Outcome] = loop.create_future()
 
@@ -266,8 +313,85 @@ def _spawn_async(
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(deliver, outcome)
 
-    _spawn(index, article, options, report)
+    _spawn(index, article, options, report, gate)
     return future
+
+
+def _groups(total: int, workers: int, lockstep: bool) -> _Schedule:
+    if not isinstance(lockstep, bool):
+        raise ConfigurationError(f"lockstep must be True or False, not {lockstep!r}")
+    return _Schedule(total, workers, lockstep and workers > 1)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """Which articles start when: one whenever a slot is free, or in lockstep a whole group
+    of ``workers`` articles once the group before it is done."""
+
+    total: int
+    workers: int
+    lockstep: bool
+
+    def start(self, started: int, running: int) -> list[tuple[int, _StageGate | None]]:
+        """The articles to start now (input indexes, ``started`` onwards), with their gate."""
+        if not self.lockstep:
+            count = max(min(self.workers - running, self.total - started), 0)
+            return [(index, None) for index in range(started, started + count)]
+        if running:
+            return []
+        group = range(started, min(started + self.workers, self.total))
+        gate = _StageGate(group) if len(group) > 1 else None
+        return [(index, gate) for index in group]
+
+
+class _StageGate:
+    """Runs a group's articles stage by stage and, within a stage, one article after the
+    other in input order (`newsbrief.pipeline.stage_gate` calls `reach`).
+
+    Article ``i`` starts stage ``k`` once every article before it in the group is past
+    ``k`` (or done) and every article after it has reached ``k``.  The lowest article at
+    the lowest stage can always go on, so the group never stalls.  A server that caches a
+    single prompt prefix (llama-cpp-python's) then gets one kind of question at a time,
+    and each article's questions of that kind in a row: it reads a prompt's instructions
+    and examples once per group, and the text an article's questions share (a sentence
+    with several numbers) once per article.
+    """
+
+    _ENDED = sys.maxsize
+
+    def __init__(self, indexes: Iterable[int]) -> None:
+        self._stage_of = dict.fromkeys(indexes, -1)  # the stage each article is about to run
+        self._changed = threading.Condition()
+        self._abandoned = False
+
+    def reach(self, index: int, stage: int) -> None:
+        """Article ``index`` is about to run ``stage``: wait for its turn."""
+        with self._changed:
+            self._stage_of[index] = stage
+            self._changed.notify_all()
+            while not self._abandoned and not self._turn_of(index, stage):
+                self._changed.wait()
+            if self._abandoned:
+                raise NewsbriefError(CANCELLED_MESSAGE)
+
+    def _turn_of(self, index: int, stage: int) -> bool:
+        return all(
+            at > stage if other < index else at >= stage
+            for other, at in self._stage_of.items()
+            if other != index
+        )
+
+    def leave(self, index: int) -> None:
+        """Article ``index`` is done (a brief or an error): nobody waits for it any more."""
+        with self._changed:
+            self._stage_of[index] = self._ENDED
+            self._changed.notify_all()
+
+    def abandon(self) -> None:
+        """The batch was interrupted: every article held at a stage stops there."""
+        with self._changed:
+            self._abandoned = True
+            self._changed.notify_all()
 
 
 def _wait(reports: queue.SimpleQueue[_Outcome]) -> _Outcome:

@@ -220,7 +220,11 @@ def _summarize_one(item: _Item, text: str, options: dict[str, Any], debug: bool)
 
 
 def _summarize_several(
-    items: list[_Item], texts: list[str | None], options: dict[str, Any], concurrency: int | None
+    items: list[_Item],
+    texts: list[str | None],
+    options: dict[str, Any],
+    concurrency: int | None,
+    lockstep: bool,
 ) -> None:
     import newsbrief
 
@@ -229,6 +233,7 @@ def _summarize_several(
         [text for _, text in readable],
         concurrency=concurrency,
         progress=_stderr_is_terminal(),
+        lockstep=lockstep,
         **options,
     )
     for (item, _), result in zip(readable, results, strict=True):
@@ -312,6 +317,13 @@ def summarize(
             help="Articles summarized at once (default: 1 for local models, 4 for remote ones).",
         ),
     ] = None,
+    lockstep: Annotated[
+        bool,
+        typer.Option(
+            help="Run groups of --concurrency articles stage by stage, one question at a time: "
+            "faster on a server that answers one request at a time (llama-cpp-python's).",
+        ),
+    ] = False,
     fixtures: Annotated[
         str | None, typer.Option(help="off | record | replay | auto (recorded model calls).")
     ] = None,
@@ -362,7 +374,7 @@ def summarize(
     try:
         texts = _read_all(items)
         if several:
-            _summarize_several(items, texts, options, concurrency)
+            _summarize_several(items, texts, options, concurrency, lockstep)
         elif texts[0] is not None:
             _summarize_one(items[0], texts[0], options, debug)
     except KeyboardInterrupt:

@@ -387,11 +387,11 @@ def summarize_article(
     version = prompt_set_version(PROMPTS)
     client = ModelClient(backend, store, version)
     run = _Run(parsed, client, CallStats(), strict, max_retries, version, started, on_progress)
-    _attributions(run)
-    _quoted_speakers(run)
-    _self_contained_claims(run)
-    _figures(run)
-    _summary(run)
+    gate = stage_gate.get()
+    for number, stage in enumerate(STAGES):
+        if gate is not None:
+            gate(number)
+        stage(run)
     brief = run.brief()
     if strict and brief.issues:
         errors = [
@@ -401,6 +401,14 @@ def summarize_article(
             f"{len(errors)} item(s) could not be grounded: {errors[0]}", draft=brief, errors=errors
         )
     return brief
+
+
+# Called with a stage's number before the stage runs: how `newsbrief.batch` keeps the
+# articles of a group at the same stage (see `summarize_many`'s ``lockstep``).  None, the
+# default, runs every stage at once.
+stage_gate: ContextVar[Callable[[int], None] | None] = ContextVar(
+    "newsbrief_stage_gate", default=None
+)
 
 
 def _meta(backend: Backend, version: str, stats: CallStats, latency: float) -> Meta:
@@ -816,3 +824,14 @@ def _link_figures(claims: list[Claim], figures: list[Figure]) -> list[Claim]:
         ]
         linked.append(claim.model_copy(update={"figure_ids": inside}) if inside else claim)
     return linked
+
+
+# The steps of a brief, in order; each but `_quoted_speakers` asks the model one kind of
+# question (one prompt template).
+STAGES: tuple[Callable[[_Run], None], ...] = (
+    _attributions,
+    _quoted_speakers,
+    _self_contained_claims,
+    _figures,
+    _summary,
+)
