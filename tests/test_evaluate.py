@@ -283,6 +283,24 @@ def test_correct_value_matches_within_tolerance() -> None:
 
 
 @pytest.mark.parametrize(
+    ("predicted", "gold", "same"),
+    [
+        (1 / 3, 0.33, True),  # a third, written to two decimals by the annotator
+        (2 / 3, 0.67, True),
+        (0.5, 0.5, True),
+        (0.34, 0.33, False),
+        (0.3, 0.33, False),
+        (1.333, 1.33, False),  # above 1 the relative tolerance holds
+    ],
+)
+def test_values_below_one_match_at_two_decimals(predicted: float, gold: float, same: bool) -> None:
+    from newsbrief.evaluate import _same_number
+
+    assert _same_number(predicted, gold) is same
+    assert _same_number(gold, predicted) is same
+
+
+@pytest.mark.parametrize(
     ("value", "change_from"),
     [
         (14, None),  # the "from" number as the value

@@ -98,6 +98,24 @@ def test_currency_sets_money_kind_and_iso_unit(phrase: str, value: float, unit: 
     assert mention.text == phrase
 
 
+@pytest.mark.parametrize(
+    ("sentence", "text", "value"),
+    [
+        ("“Fifty cents does not sound like much,” she said.", "Fifty cents", 0.5),
+        ("a 20 cent rise", "20 cent", 0.2),
+        ("It costs 75 pence.", "75 pence", 0.75),
+    ],
+)
+def test_cents_and_pence_are_money_in_the_main_unit(sentence: str, text: str, value: float) -> None:
+    mention = one(sentence)
+    assert mention.text == text
+    assert mention.value == pytest.approx(value)
+    assert (mention.kind, mention.unit) == (
+        "money",
+        None,
+    )  # which currency, the text says elsewhere
+
+
 def test_money_text_includes_currency_and_scale_but_not_following_words() -> None:
     mention = one("The plan would cost $150 billion over a decade")
     assert mention.text == "$150 billion"
@@ -153,6 +171,39 @@ def test_unit_after_number_makes_a_measure(phrase: str, value: float, unit: str)
     mention = one(phrase)
     assert (mention.value, mention.kind, mention.unit) == (value, "measure", unit)
     assert mention.text == phrase
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit"),
+    [
+        (
+            "He was jailed for four years and eight months.",
+            "four years and eight months",
+            56,
+            "months",
+        ),
+        ("The talks lasted two hours and 30 minutes.", "two hours and 30 minutes", 150, "minutes"),
+        ("It took three weeks and two days.", "three weeks and two days", 23, "days"),
+    ],
+)
+def test_a_duration_in_two_units_is_one_measure_in_the_smaller(
+    sentence: str, text: str, value: float, unit: str
+) -> None:
+    mention = one(sentence)
+    assert (mention.text, mention.value, mention.kind, mention.unit) == (
+        text,
+        value,
+        "measure",
+        unit,
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["five years and three years", "three years and 2 km", "four years and more than six months"],
+)
+def test_only_a_larger_unit_then_a_smaller_one_makes_one_duration(sentence: str) -> None:
+    assert len(find_numbers(sentence)) == 2
 
 
 def test_plain_count_has_no_unit_and_text_is_number_only() -> None:
@@ -233,6 +284,25 @@ def test_fractions_are_other_kind_with_fraction_unit(
     assert mention.text == text
     assert mention.value == pytest.approx(value)
     assert (mention.kind, mention.unit) == ("other", "fraction")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        ("The drug cut hospital stays by about a third, the trial found.", "about a third"),
+        ("Output fell by a quarter.", "a quarter"),
+        ("Costs rose by a fifth;", "a fifth"),
+    ],
+)
+def test_a_spaced_fraction_that_ends_a_clause_is_a_fraction(sentence: str, text: str) -> None:
+    mention = one(sentence)
+    assert mention.text == text
+    assert (mention.kind, mention.unit) == ("other", "fraction")
+
+
+@pytest.mark.parametrize("sentence", ["She won a third term.", "He tried a third time."])
+def test_a_third_before_a_noun_stays_an_ordinal(sentence: str) -> None:
+    assert one(sentence).kind == "ordinal"
 
 
 @pytest.mark.parametrize(
@@ -413,6 +483,66 @@ def test_qualifier_must_be_adjacent() -> None:
 
 # --------------------------------------------------------------------------------------
 # Changes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "change_from", "qualifier"),
+    [
+        (
+            "Passenger numbers fell from 61 million journeys in 2019 to 47 million in 2023.",
+            "from 61 million journeys in 2019 to 47 million",
+            47e6,
+            61e6,
+            None,
+        ),
+        (
+            "Ships queuing rose from 14 on Monday evening to 37 by midday Tuesday.",
+            "from 14 on Monday evening to 37",
+            37.0,
+            14.0,
+            None,
+        ),
+        (
+            "The collection grew from about 1,200 donated books last spring to more than 6,000.",
+            "from about 1,200 donated books last spring to more than 6,000",
+            6000.0,
+            1200.0,
+            "more_than",
+        ),
+        (
+            "Attacks rose from 31 in 2021 to 88 last year.",
+            "from 31 in 2021 to 88",
+            88.0,
+            31.0,
+            None,
+        ),
+    ],
+)
+def test_a_change_may_have_a_few_words_between_its_values(
+    sentence: str, text: str, value: float, change_from: float, qualifier: str | None
+) -> None:
+    mention = find_numbers(sentence)[0]  # the first mention; "in 2023" may follow
+    assert mention.text == text
+    assert (mention.value, mention.change_from, mention.qualifier) == (
+        value,
+        change_from,
+        qualifier,
+    )
+    assert sentence[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It moved from 10 schools, and to 5 hospitals.",  # a clause break between them
+        "Ages ranged from 18 in Ohio to 25 in Texas.",  # a range word: not a change
+        "The 14 ships went from Rotterdam to Hamburg and 3 more followed.",  # no "from" before 14
+        "It went from 2 in 2019 and 2020 to 7.",  # "and" between them
+        "Cases fell from 40 in the first six weeks of the long outbreak to 12.",  # six words
+    ],
+)
+def test_numbers_far_apart_or_across_a_break_stay_apart(sentence: str) -> None:
+    assert all(m.change_from is None for m in find_numbers(sentence))
 
 
 def test_from_to_as_high_as_is_a_change_with_at_most_qualifier() -> None:

@@ -24,7 +24,8 @@ is counted in ``gold_unlocated`` and can never be matched.
 
 1. its evidence span shares at least one character with a location of the gold ``text``;
 2. ``value`` is equal within a relative tolerance of 1e-6
-   (``abs(a - b) <= 1e-6 * max(abs(a), abs(b))``);
+   (``abs(a - b) <= 1e-6 * max(abs(a), abs(b))``), or, for values below 1 (fractions and
+   shares, which annotators write to two decimals: 0.33 for "a third"), within 0.005;
 3. ``change_from`` is equal the same way, or is ``None`` on both sides.
 
 Matching is one-to-one and greedy: candidate pairs are taken by decreasing character
@@ -135,6 +136,7 @@ __all__ = [
 Metrics = dict[str, float | int]
 
 VALUE_TOLERANCE: Final = 1e-6
+FRACTION_TOLERANCE: Final = 0.005  # below 1: gold writes "a third" as 0.33
 CLAIM_COVER_SHARE: Final = 0.5
 CONTENT_OVERLAP_SHARE: Final = 0.3
 FIXTURES_DIR_ENV: Final = "NEWSBRIEF_FIXTURES_DIR"
@@ -248,7 +250,10 @@ def _covered(spans: Iterable[Span], target: tuple[int, int]) -> int:
 def _same_number(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return abs(a - b) <= VALUE_TOLERANCE * max(abs(a), abs(b))
+    largest = max(abs(a), abs(b))
+    if largest < 1:
+        return abs(a - b) <= FRACTION_TOLERANCE
+    return abs(a - b) <= VALUE_TOLERANCE * largest
 
 
 def _content_words(text: str | None) -> set[str]:

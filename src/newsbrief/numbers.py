@@ -24,12 +24,14 @@ Rules
 * Money: a currency sign or code before ("$", "US$", "£", "€", "¥", "₹", "USD 5") or a
   currency word after ("40 dollars", "40 euros", "Canadian dollars", "pounds sterling") sets
   kind ``money`` and an ISO code as unit ("USD", "GBP", "EUR", ...).  A bare "pounds" is
-  weight ("lb").  Cents and pence are not money here.
+  weight ("lb").  Cents and pence are money in the main unit with no unit of their own
+  ("Fifty cents" -> 0.5): which currency, the text says elsewhere.
 * Percent: "15%", "15 percent", "15 per cent", "15 pct" -> kind ``percent``, unit ``"%"``;
   "2 percentage points" -> unit ``"pp"``.
 * Measures: a unit word or abbreviation after the number ("4,000 km", "12 miles", "30kg",
   "82 hours", "eight years") -> kind ``measure`` with a canonical unit ("km", "kg",
-  "miles", "hours", "years", ...).  Durations are measures.
+  "miles", "hours", "years", ...).  Durations are measures; one in two units is one
+  measure in the smaller ("four years and eight months" -> 56 months).
 * Number words (any case): "Fourteen", "twenty-three", "one hundred and five", "nine
   million", "a million", "a dozen".  Where a phrase starts and ends is always decided
   here, never by `number_parser` (its sentence parser turns "no one" into "no 1" and it
@@ -46,8 +48,9 @@ Rules
   thousands" -> 10000, "millions" -> 1e6, "dozens" -> 12, "several hundred" -> 100, all
   with qualifier ``at_least`` (the word "of" that follows is not part of the mention).
 * Fractions, kind ``other`` with unit ``"fraction"``: hyphenated ones ("two-thirds"), or
-  spaced ones followed by "of" ("a third of", "three quarters of", "half of"); "half a
-  million" -> 500000 (a count).  "cut in half" is not a number.
+  spaced ones followed by "of" or ending a clause ("a third of", "three quarters of",
+  "half of", "cut by about a third,"); "half a million" -> 500000 (a count).  "cut in
+  half" is not a number, and "a third term" is an ordinal.
 * Qualifiers written just before the number are part of the mention: "as many as", "as
   high as", "up to", "at most", "no more than" -> ``at_most``; "at least", "no fewer
   than", "no less than", "90-plus", "50+" -> ``at_least``; "more than", "over", "above",
@@ -58,7 +61,9 @@ Rules
 * Changes: "from 500 to as high as 5,000" (value 5000, change_from 500, qualifier of the
   new value), "rose from 3% to 5%", "to 12 from 9", "12, up from 9".  Units, currency and
   a scale word written only once are shared: "from 3 to 5 percent", "from $10 to $12
-  million" (change_from 1e7).
+  million" (change_from 1e7).  Up to five words or years may stand between the old value
+  and "to", with no punctuation and no "and"/"or": "from 61 million journeys in 2019 to 47
+  million", "from 14 on Monday evening to 37".
 * Ranges: "between 40 and 50", "40 to 50 people", "40-50", "30 to 40 percent", "ranging
   from 18 to 25" -> value the upper bound, ``lower`` the lower bound, qualifier
   ``between``.  "X to Y" and "X-Y" are ranges only when X < Y ("a 19-15 vote" gives two
@@ -84,8 +89,9 @@ Rules
 Known limits: "one" as a pronoun far from any cue ("an open question, though one soon to
 be answered") still counts 1; "2000 people" written without a comma is read as a year;
 "20 pounds" is weight even in a British text; "300m" without a currency sign is metres;
-"a second" meaning a moment is an ordinal; "the 20s" (decade of life), negative numbers,
-cents/pence and phone numbers are not handled; "10:30" may be a score, not a time.
+"a second" meaning a moment is an ordinal; "the 20s" (decade of life), negative numbers
+and phone numbers are not handled; "10:30" may be a score, not a time; "from 3 apples to 5
+pears" is read as one change.
 """
 
 from __future__ import annotations
@@ -345,7 +351,7 @@ _MASTER: Final = re.compile(
             rf"(?P<att>[^\W\d_]+)?{_NUM_END})",
             # two-thirds, a third of, half of, half a million
             rf"(?P<frac>{_WORD_START}(?i:(?P<f_n>{_FN})(?:[{_HY}](?P<f_d>{_FD}){_E}"
-            rf"|\s+(?P<f_d2>{_FD}){_E}(?=\s+of{_E}))"
+            rf"|\s+(?P<f_d2>{_FD}){_E}(?=\s+of{_E}|\s*[,.;:!?)]|\s*$))"
             r"|half\s+an?\s+(?P<f_hs>dozen|hundred|thousand|million|billion)(?!\w)"
             rf"|(?P<f_h>half){_E}(?=\s+of{_E})))",
             # hundreds, tens of thousands, several hundred
@@ -377,6 +383,8 @@ _CURRENCY_AFTER: Final = re.compile(
     rf"\s+(?:(?i:(?P<w>{_alternation(_CURRENCY_WORDS)}))|(?P<c>{'|'.join(_CURRENCY_CODES)}))"
     r"(?!\w)"
 )
+# Hundredths of a currency the number does not name: "50 cents" -> 0.5, unit unknown.
+_CENTS_AFTER: Final = re.compile(r"\s+(?i:cents?|pence|eurocents?)(?!\w)")
 _UNIT_AFTER: Final = re.compile(
     rf"\s?(?P<deg>°\s?[CF]?)|\s+(?i:(?P<w>{_alternation(_UNIT_WORDS)}))(?![\w/])"
 )
@@ -443,6 +451,12 @@ _FROM_GAP: Final = re.compile(r"\s+(?i:from)\s+")
 _UP_FROM_GAP: Final = re.compile(r",?\s+(?i:up|down)\s+(?i:from)\s+")
 _DASH_GAP: Final = re.compile(rf"[{_HY}]|\s?\u2013\s?")
 _UP_TO_START: Final = re.compile(r"(?i:up\s+to)(?!\w)")
+# Between a change's two values: one to five words (or years), then "to".
+_GAP_WORD: Final = r"(?:[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*|" + _YEAR + ")"
+_WORDS_THEN_TO: Final = re.compile(
+    rf"\s+(?!(?i:from|to|and|or|but|while|whereas)\s){_GAP_WORD}"
+    rf"(?:\s+(?!(?i:from|to|and|or|but|while|whereas)\s){_GAP_WORD}){{0,4}}\s+(?i:to)\s+"
+)
 _SPACES: Final = re.compile(r"\s+")
 
 _MAX_VALUE: Final = Decimal("1e300")  # beyond this a float is inf: not a figure
@@ -558,6 +572,9 @@ def _read_tail(
     if m is not None:
         code = m.group("c") or _CURRENCY_WORDS[_words_key(m.group("w"))]
         return _Tail(m.end(), value, scale, "money", code, plus, True)
+    m = _CENTS_AFTER.match(text, end)
+    if m is not None and scale is None:
+        return _Tail(m.end(), value / 100, scale, "money", None, plus, True)
     m = _UNIT_AFTER.match(text, end)
     if m is not None:
         if m.group("deg") is not None:
@@ -955,16 +972,82 @@ def _combine_pair(text: str, a: _Atom, b: _Atom, floor: int) -> NumberMention | 
     return None
 
 
+def _spaced_change(
+    text: str, atoms: list[_Atom], i: int, floor: int
+) -> tuple[NumberMention, int] | None:
+    """A change whose old value is followed by a few words before "to": "from 61 million
+    journeys in 2019 to 47 million", "rose from 14 on Monday evening to 37".  Returns the
+    mention and the index of the new value's atom; years between the two are part of it.
+
+    The words between must be at most five, letters or years, with no punctuation, so
+    that a clause break ("from 3, and to 5") or another number never joins two figures.
+    """
+    a = atoms[i]
+    if a.kind == "date" or not a.rangeable:
+        return None
+    window = max(floor, a.start - _LOOKBACK)
+    from_ = _FROM_BEFORE.search(text, window, a.start)
+    if from_ is None or _RANGE_WORD_BEFORE.search(
+        text, max(0, from_.start() - _LOOKBACK), from_.start()
+    ):
+        return None
+    j = i + 1
+    while j < len(atoms) and j <= i + 3 and atoms[j].year:
+        j += 1  # years between the two values ("in 2019") belong to the change
+    if j >= len(atoms) or j > i + 3:
+        return None
+    b = atoms[j]
+    pair = _pair(a, b)
+    if (
+        pair is None
+        or pair.kind == "date"
+        or _WORDS_THEN_TO.fullmatch(text, a.end, b.start) is None
+    ):
+        return None
+    merged = _merged(text, from_.start(), b, pair, qualifier=b.qualifier, change_from=pair.first)
+    return merged, j
+
+
+# A duration in two units, and how many of the smaller unit the larger one holds.
+_SMALLER_UNIT: Final = {
+    ("years", "months"): 12,
+    ("weeks", "days"): 7,
+    ("days", "hours"): 24,
+    ("hours", "minutes"): 60,
+    ("minutes", "seconds"): 60,
+}
+
+
+def _two_unit_duration(text: str, a: _Atom, b: _Atom) -> NumberMention | None:
+    """ "four years and eight months" -> 56 months; "two hours and 30 minutes" -> 150."""
+    per = _SMALLER_UNIT.get((a.unit or "", b.unit or ""))
+    if per is None or a.kind != "measure" or b.kind != "measure" or b.qualifier is not None:
+        return None
+    if _AND_GAP.fullmatch(text, a.end, b.start) is None:
+        return None
+    pair = _Pair("measure", b.unit, a.value)
+    value = a.value * per + b.value
+    return _merged(text, a.start, b, pair, qualifier=a.qualifier, value=value)
+
+
 def _combine(text: str, atoms: list[_Atom]) -> list[NumberMention]:
     mentions: list[NumberMention] = []
     floor = 0
     i = 0
     while i < len(atoms):
         a = atoms[i]
-        merged = _combine_pair(text, a, atoms[i + 1], floor) if i + 1 < len(atoms) else None
+        merged = None
+        if i + 1 < len(atoms):
+            merged = _two_unit_duration(text, a, atoms[i + 1]) or _combine_pair(
+                text, a, atoms[i + 1], floor
+            )
+        spaced = None if merged is not None else _spaced_change(text, atoms, i, floor)
         if merged is not None:
             mentions.append(merged)
             i += 2
+        elif spaced is not None:
+            mentions.append(spaced[0])
+            i = spaced[1] + 1
         else:
             mentions.append(a.mention(text))
             i += 1
