@@ -140,7 +140,7 @@ NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "da", "del", "der", 
 
 DOCUMENT_WORDS = re.compile(
     r"\b(statements?|reports?|letters?|memos?|memorandum|filings?|documents?|study|studies|"
-    r"survey|polls?|papers|complaint|indictment|transcripts?|e-?mails?|releases?|posts?|"
+    r"survey|polls?|trials?|papers|complaint|indictment|transcripts?|e-?mails?|releases?|posts?|"
     r"tweets?|records|data|figures|analysis|ruling|verdict|lawsuit|website|announcement)\b",
     re.IGNORECASE,
 )

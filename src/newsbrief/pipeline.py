@@ -98,6 +98,11 @@ _REFERENCE_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"\w+")
+# A dateline: the place in capitals (and a region), a comma, then the date, the agency in
+# brackets and a dash ("SAN LORENZO DEL VALLE, Sept 8 (AFP) -").
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z'’.\- ]*[A-Z](?:,\s+[A-Z][\w'’.\- ]*)?,\s+")
+_DATELINE_END = re.compile(r"\s*(?:\([^()\n]{1,40}\))?\s*[-—–]")
+_SOURCE_COUNT_MAX = 12  # "two diplomats", "a dozen officials": who spoke, not a figure
 _HONORIFIC = re.compile(r"^(Mr|Mrs|Ms|Dr)\.?\s+")
 _PERSONAL_PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 _SPEECH_VERB = re.compile(rf"(?:{grounding.SPEECH_VERBS})", re.IGNORECASE)
@@ -749,6 +754,8 @@ def _figures(run: _Run) -> None:
     for mention in mentions:
         if mention not in in_body and (mention.value, mention.kind) in body_values:
             continue  # a headline repeating a figure of the body
+        if _in_dateline(run.article.text, mention) or _counts_a_source(run, mention):
+            continue
         sentence = run.article.sentence_at(mention.start)
         context = sentence.text if sentence is not None else mention.text
         answer = run.ask(FigureAnswer, prompt.render(sentence=context, number=mention.text), 24)
@@ -775,6 +782,31 @@ def _figures(run: _Run) -> None:
             )
         )
         run.progressed()
+
+
+def _in_dateline(text: str, mention: NumberMention) -> bool:
+    """The date of a dateline ("GENEVA, June 3 (Reuters) -"): when the story was filed."""
+    if mention.kind != "date":
+        return False
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    return (
+        _DATELINE_PLACE.fullmatch(text, line_start, mention.start) is not None
+        and _DATELINE_END.match(text, mention.end) is not None
+    )
+
+
+def _counts_a_source(run: _Run, mention: NumberMention) -> bool:
+    """A small count inside an anonymous source's own words ("two people familiar with the
+    matter told Reuters"): it says who spoke, which the source records, not what they said.
+    A document's words keep theirs ("a trial carried out at six hospitals")."""
+    if mention.kind != "count" or mention.value > _SOURCE_COUNT_MAX:
+        return False
+    return any(
+        span.start <= mention.start and mention.end <= span.end
+        for draft in run.drafts
+        if draft.kind == "anonymous"
+        for span in draft.evidence
+    )
 
 
 def _summary(run: _Run) -> None:

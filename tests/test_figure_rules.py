@@ -1,0 +1,78 @@
+"""Which numbers become figures: not a dateline's date, not the count of an anonymous source."""
+
+from __future__ import annotations
+
+import pytest
+
+import newsbrief
+from newsbrief.brief import Brief
+from newsbrief.numbers import find_numbers
+from newsbrief.pipeline import _in_dateline
+
+from .conftest import FIXTURES
+
+
+def _replayed(slug: str) -> Brief:
+    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
+    return newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+
+
+def _date_in(text: str) -> bool:
+    [mention] = [m for m in find_numbers(text) if m.kind == "date"]
+    return _in_dateline(text, mention)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Headline\n\nGENEVA, June 3 (Reuters) — Talks broke down on Tuesday.",
+        "SAN LORENZO DEL VALLE, Sept 8 (AFP) - At least 23 people have died.",
+        "AMSTERDAM, Netherlands, March 14 - The company said.",
+    ],
+)
+def test_a_datelines_date_is_when_the_story_was_filed(text: str) -> None:
+    assert _date_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On March 14 (a Tuesday) - the board met.",  # not a place in capitals
+        "The vote is set for June 3 (Reuters reported) in Geneva.",  # no dash after it
+        "GENEVA, June 3 was the day the talks broke down.",
+    ],
+)
+def test_a_date_outside_a_dateline_is_a_figure(text: str) -> None:
+    assert not _date_in(text)
+
+
+def test_the_fixture_datelines_give_no_figure() -> None:
+    for slug, date in [
+        ("grain-trader-profit-warning", "March 14"),
+        ("river-treaty-talks-collapse", "June 3"),
+        ("valley-floods-evacuations", "Sept 8"),
+    ]:
+        brief = _replayed(slug)
+        assert date in brief.article
+        assert all(f.evidence.text != date for f in brief.figures), slug
+
+
+def test_the_count_of_an_anonymous_source_is_not_a_figure() -> None:
+    brief = _replayed("river-treaty-talks-collapse")
+    source = next(s for s in brief.sources if s.name.startswith("two diplomats"))
+    assert source.kind == "anonymous"
+    inside = [
+        f
+        for f in brief.figures
+        if any(e.start <= f.evidence.start < e.end for e in source.evidence)
+    ]
+    assert inside == []
+    # "The two neighbours have held nine rounds": a count outside any source stays.
+    assert any(f.evidence.text == "two" and f.value == 2 for f in brief.figures)
+
+
+def test_a_count_in_a_documents_words_stays_a_figure() -> None:
+    brief = _replayed("dengue-drug-trial-results")
+    trial = next(s for s in brief.sources if "clinical trial" in s.name)
+    assert trial.kind == "document"
+    assert any(f.evidence.text == "six" and f.value == 6 for f in brief.figures)
