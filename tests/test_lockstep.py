@@ -105,38 +105,34 @@ def test_lockstep_must_be_a_bool() -> None:
         summarize_many(ARTICLES[:2], lockstep="yes", **REPLAY)  # type: ignore[arg-type]
 
 
-def test_a_gate_holds_an_article_until_the_group_reaches_the_stage() -> None:
-    gate = batch._StageGate([0, 1])
+def _reaching(gate: batch._StageGate, index: int, stage: int) -> threading.Event:
+    """Article ``index`` reaching ``stage`` in a thread: the event is set once it may go on."""
     passed = threading.Event()
 
-    def ahead() -> None:
-        gate.reach(0, 1)
+    def reach() -> None:
+        gate.reach(index, stage)
         passed.set()
 
-    worker = threading.Thread(target=ahead, daemon=True)
-    worker.start()
+    threading.Thread(target=reach, daemon=True).start()
+    return passed
+
+
+def test_a_gate_holds_an_article_until_the_group_reaches_the_stage() -> None:
+    gate = batch._StageGate([0, 1])
+    ahead = _reaching(gate, 0, 1)
     gate.reach(1, 0)
-    assert not passed.wait(0.05)  # article 1 is still at stage 0
+    assert not ahead.wait(0.05)  # article 1 is still at stage 0
     gate.leave(1)  # done (or failed): nobody waits for it
-    assert passed.wait(2)
-    worker.join(2)
+    assert ahead.wait(2)
 
 
 def test_within_a_stage_an_article_waits_for_the_one_before_it() -> None:
     gate = batch._StageGate([0, 1])
-    passed = threading.Event()
-
-    def second() -> None:
-        gate.reach(1, 0)
-        passed.set()
-
-    worker = threading.Thread(target=second, daemon=True)
-    worker.start()
+    second = _reaching(gate, 1, 0)
     gate.reach(0, 0)  # the first article's turn: the second has reached the stage too
-    assert not passed.wait(0.05)  # the first is running stage 0
+    assert not second.wait(0.05)  # the first is running stage 0
     gate.leave(0)
-    assert passed.wait(2)
-    worker.join(2)
+    assert second.wait(2)
 
 
 def test_abandoning_a_gate_releases_every_held_article() -> None:
