@@ -30,6 +30,14 @@ def _no_live_model_calls(
     yield
 
 
+def replayed(slug: str) -> Any:
+    """The brief of fixture article ``slug``, replayed from the recorded calls."""
+    import newsbrief
+
+    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
+    return newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

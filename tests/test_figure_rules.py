@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-import newsbrief
-from newsbrief.brief import Brief
 from newsbrief.numbers import find_numbers
 from newsbrief.pipeline import _in_dateline
 
-from .conftest import FIXTURES
-
-
-def _replayed(slug: str) -> Brief:
-    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
-    return newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
+from .conftest import replayed
 
 
 def _date_in(text: str) -> bool:
@@ -52,13 +45,13 @@ def test_the_fixture_datelines_give_no_figure() -> None:
         ("river-treaty-talks-collapse", "June 3"),
         ("valley-floods-evacuations", "Sept 8"),
     ]:
-        brief = _replayed(slug)
+        brief = replayed(slug)
         assert date in brief.article
         assert all(f.evidence.text != date for f in brief.figures), slug
 
 
 def test_the_count_of_an_anonymous_source_is_not_a_figure() -> None:
-    brief = _replayed("river-treaty-talks-collapse")
+    brief = replayed("river-treaty-talks-collapse")
     source = next(s for s in brief.sources if s.name.startswith("two diplomats"))
     assert source.kind == "anonymous"
     inside = [
@@ -72,7 +65,7 @@ def test_the_count_of_an_anonymous_source_is_not_a_figure() -> None:
 
 
 def test_a_count_in_a_documents_words_stays_a_figure() -> None:
-    brief = _replayed("dengue-drug-trial-results")
+    brief = replayed("dengue-drug-trial-results")
     trial = next(s for s in brief.sources if "clinical trial" in s.name)
     assert trial.kind == "document"
     assert any(f.evidence.text == "six" and f.value == 6 for f in brief.figures)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-import newsbrief
 from newsbrief.article import load_article
 from newsbrief.brief import Claim, Span
 from newsbrief.grounding import is_whole_quotation, quote_left_open
 from newsbrief.llm import CallStats
 from newsbrief.pipeline import _quoted_speakers, _Run
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+from .conftest import replayed
 
 
 @pytest.mark.parametrize(
@@ -98,12 +96,6 @@ def test_no_speaker_is_given_where_the_rules_do_not_hold(
     assert _sources(run) == before
 
 
-def _replayed(slug: str) -> Any:
-    """A fixture article's brief, replayed from the recorded calls."""
-    text = (FIXTURES / "articles" / f"{slug}.txt").read_text(encoding="utf-8")
-    return newsbrief.summarize(text, fixtures="replay", fixtures_dir=FIXTURES / "responses")
-
-
 def _speaker_of(brief: Any, words: str) -> list[str]:
     claim = next(c for c in brief.claims if words in c.text)
     return [s.name for s in brief.sources if s.id in claim.source_ids]
@@ -120,7 +112,7 @@ def _speaker_of(brief: Any, words: str) -> list[str]:
 def test_fixture_quotations_are_attributed_to_their_speaker(
     slug: str, words: str, speaker: str
 ) -> None:
-    brief = _replayed(slug)
+    brief = replayed(slug)
     assert _speaker_of(brief, words) == [speaker]
 
 
@@ -134,7 +126,7 @@ def test_fixture_quotations_are_attributed_to_their_speaker(
     ],
 )
 def test_he_or_she_refers_to_the_person_named_last(slug: str, words: str, speaker: str) -> None:
-    brief = _replayed(slug)
+    brief = replayed(slug)
     assert _speaker_of(brief, words) == [speaker]
     source = next(s for s in brief.sources if s.name == speaker)
     assert source.kind == "named_person"
@@ -199,7 +191,7 @@ def test_he_is_a_person_introduced_after_the_last_speaker() -> None:
     ],
 )
 def test_the_company_is_the_company_named_before(slug: str, words: str, speaker: str) -> None:
-    brief = _replayed(slug)
+    brief = replayed(slug)
     assert _speaker_of(brief, words) == [speaker]
     source = next(s for s in brief.sources if s.name == speaker)
     assert source.kind == "organization"
