@@ -563,9 +563,7 @@ def person_mentions(text: str) -> list[tuple[int, int]]:
     Marta Lindqvist") or an age or appositive after it ("Tadhg Ó Murchú, 81,", "Gisela
     Brandt, a pensioner").  The offsets are the name's, without the title."""
     found: list[tuple[int, int]] = []
-    for run in _capitalised_runs(text):
-        if len(run) < 2 or run[0][0] in ("The", "A", "An"):
-            continue  # most runs: one capitalised word, as at the start of a sentence
+    for run in _name_candidates(text):
         start, end = run[0][1], run[-1][2]
         preceding = text[max(0, start - 40) : start].split()
         before = preceding[-1].casefold() if preceding else ""
@@ -586,13 +584,16 @@ def person_mentions(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _capitalised_runs(text: str) -> Iterator[list[tuple[str, int, int]]]:
-    """Each run of name words that starts at a capitalised word, in order, not overlapping."""
+def _name_candidates(text: str) -> Iterator[list[tuple[str, int, int]]]:
+    """Each run of two or more name words that starts at a capitalised word other than
+    "The", "A" or "An", in order, not overlapping: what a person's or a company's name can
+    be.  Most runs are one capitalised word, as at the start of a sentence."""
     covered = 0
     for capital in _CAPITALISED.finditer(text):
         if capital.start() >= covered and (run := _name_run(text, capital.start())):
             covered = run[-1][2]
-            yield run
+            if len(run) >= 2 and run[0][0] not in ("The", "A", "An"):
+                yield run
 
 
 def _name_run(text: str, at: int) -> list[tuple[str, int, int]]:
@@ -628,10 +629,8 @@ def company_mentions(text: str) -> list[tuple[int, int]]:
     what they are ("Arvelle Therapeutics, the company that makes the drug", "MedLink
     Systems, an outside contractor")."""
     found: list[tuple[int, int]] = []
-    for run in _capitalised_runs(text):
+    for run in _name_candidates(text):
         start, end = run[0][1], run[-1][2]
-        if len(run) < 2 or run[0][0] in ("The", "A", "An"):
-            continue
         name = text[start:end].rstrip(",.;:’'\"")
         described = text[end - 1 : end] == "," and _COMPANY_APPOSITIVE.match(text, end - 1)
         if _COMPANY_SUFFIX.search(name) or described:

@@ -998,11 +998,9 @@ def _spaced_change(
         return None
     b = atoms[j]
     pair = _pair(a, b)
-    if (
-        pair is None
-        or pair.kind == "date"
-        or _WORDS_THEN_TO.fullmatch(text, a.end, b.start) is None
-    ):
+    # Neither value is a date (``a`` is checked above, ``b`` follows the years), so a pair
+    # is never a date range here.
+    if pair is None or _WORDS_THEN_TO.fullmatch(text, a.end, b.start) is None:
         return None
     merged = _merged(text, from_.start(), b, pair, qualifier=b.qualifier, change_from=pair.first)
     return merged, j
@@ -1035,24 +1033,27 @@ def _combine(text: str, atoms: list[_Atom]) -> list[NumberMention]:
     floor = 0
     i = 0
     while i < len(atoms):
-        a = atoms[i]
-        merged = None
-        if i + 1 < len(atoms):
-            merged = _two_unit_duration(text, a, atoms[i + 1]) or _combine_pair(
-                text, a, atoms[i + 1], floor
-            )
-        spaced = None if merged is not None else _spaced_change(text, atoms, i, floor)
-        if merged is not None:
-            mentions.append(merged)
-            i += 2
-        elif spaced is not None:
-            mentions.append(spaced[0])
-            i = spaced[1] + 1
-        else:
-            mentions.append(a.mention(text))
-            i += 1
-        floor = mentions[-1].end
+        mention, i = _mention_at(text, atoms, i, floor)
+        mentions.append(mention)
+        floor = mention.end
     return mentions
+
+
+def _mention_at(text: str, atoms: list[_Atom], i: int, floor: int) -> tuple[NumberMention, int]:
+    """The mention that starts with atom ``i``, and the index of the atom after it: a
+    two-unit duration or a range or change with the next atom, a change across a few
+    words, else the atom alone."""
+    a = atoms[i]
+    if i + 1 < len(atoms):
+        b = atoms[i + 1]
+        merged = _two_unit_duration(text, a, b) or _combine_pair(text, a, b, floor)
+        if merged is not None:
+            return merged, i + 2
+    spaced = _spaced_change(text, atoms, i, floor)
+    if spaced is not None:
+        mention, last = spaced
+        return mention, last + 1
+    return a.mention(text), i + 1
 
 
 # --------------------------------------------------------------------------------------
