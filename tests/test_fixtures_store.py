@@ -125,6 +125,28 @@ def test_fast_path_reads_every_recorded_fixture_as_a_full_parse_does() -> None:
         assert _response_as_saved(raw, path.stem) == json.loads(raw)["response"], path.name
 
 
+def test_recording_larger_than_one_read_loads_whole(tmp_path: Path) -> None:
+    store = FixtureStore(tmp_path, "replay")
+    key = request_key(REQUEST)
+    response = {**RESPONSE, "choices": [{"message": {"content": "é" * 150_000}}]}
+    store.save(key, REQUEST, response)
+    assert store.path_for(key).stat().st_size > 3 * 65_536
+    assert store.load(key) == response
+
+
+def test_fast_path_gives_way_to_a_full_parse_when_text_follows_the_response(
+    tmp_path: Path,
+) -> None:
+    store = FixtureStore(tmp_path, "replay")
+    key = request_key(REQUEST)
+    path = store.save(key, REQUEST, RESPONSE)
+    raw = path.read_bytes()
+    edited = raw.rstrip()[:-1] + b', "zzz": 1\n}\n'  # a member after "response"
+    assert _response_as_saved(edited, key) is None
+    path.write_bytes(edited)
+    assert store.load(key) == RESPONSE
+
+
 def test_mode_comes_from_argument_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSBRIEF_FIXTURES", "auto")
     assert resolve_mode(None) == "auto"

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+import pydantic_core
+
 from newsbrief.errors import ConfigurationError, FixtureError, FixtureMissError
 
 FixtureMode = Literal["off", "record", "replay", "auto"]
@@ -128,8 +130,7 @@ class FixtureStore:
         """The recorded response for ``key``, or None when there is none."""
         where = f"{self._file_prefix}{key}.json"
         try:
-            with open(where, "rb", buffering=0) as handle:
-                raw = handle.read()
+            raw = _read_bytes(where)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -203,8 +204,24 @@ class FixtureStore:
         return best
 
 
+def _read_bytes(path: str) -> bytes:
+    """The whole file, in one ``read`` call for a file that does not grow meanwhile.
+
+    Replay reads ~30 small files per brief; ``open(...).read()`` builds a file object and
+    reads until an empty read, about twice the cost of these three system calls.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = [os.read(fd, _READ_SIZE)]
+        while len(chunks[-1]) == _READ_SIZE:  # a short read is the end of a regular file
+            chunks.append(os.read(fd, _READ_SIZE))
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_READ_SIZE = 1 << 16  # recordings are 1-10 KB
 _RESPONSE_MEMBER = b'\n "response": '
-_DECODER = json.JSONDecoder()
 
 
 def _response_as_saved(raw: bytes, key: str) -> Any | None:
@@ -213,19 +230,21 @@ def _response_as_saved(raw: bytes, key: str) -> Any | None:
     Replay's fast path: only the response is decoded, not the request (3/4 of the file).
     The layout makes this exact: sorted keys put "key" second and "response" last, and with
     ``indent=1`` only top-level members start a line with one space (strings never hold a
-    raw newline).  Anything else returns None and the caller parses the whole file.
+    raw newline), so the response is the text between that member and the closing brace.
+    It is parsed by pydantic-core's JSON parser (already loaded with pydantic; ~1.6x the
+    standard library's speed on these files), which rejects anything after the value.
+    Anything else returns None and the caller parses the whole file.
     """
     if not raw.startswith(f'{{\n "format": {FORMAT_VERSION},\n "key": "{key}",\n'.encode()):
         return None
     at = raw.rfind(_RESPONSE_MEMBER)
-    if at < 0:
+    body = raw[at + len(_RESPONSE_MEMBER) :].rstrip()
+    if at < 0 or not body.endswith(b"}"):
         return None
     try:
-        text = raw[at + len(_RESPONSE_MEMBER) :].decode("utf-8")
-        response, end = _DECODER.raw_decode(text)
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return pydantic_core.from_json(body[:-1])
+    except ValueError:  # not JSON, or text after the response's value
         return None
-    return response if text[end:].strip() == "}" else None
 
 
 def _changed_fields(new: dict[str, Any], old: dict[str, Any]) -> list[str]:
