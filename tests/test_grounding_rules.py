@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsbrief.grounding import (
     claim_content,
@@ -294,3 +296,81 @@ def test_companies_the_text_names(text: str, names: list[str]) -> None:
 )
 def test_company_descriptions(phrase: str, description: bool) -> None:
     assert is_company_description(phrase) is description
+
+
+def _every_capital_tried(text: str) -> list[list[tuple[str, int, int]]]:
+    """`_name_candidates` without its prefilter: a run is tried at every capitalised word."""
+    from newsbrief.grounding import _CAPITALISED, _name_run
+
+    runs, covered = [], 0
+    for capital in _CAPITALISED.finditer(text):
+        if capital.start() >= covered and (run := _name_run(text, capital.start())):
+            covered = run[-1][2]
+            if len(run) >= 2 and run[0][0] not in ("The", "A", "An"):
+                runs.append(run)
+    return runs
+
+
+_NAME_WORDS = st.sampled_from(
+    [
+        "Marta",
+        "Lindqvist",
+        "NATO",
+        "Holdings",
+        "The",
+        "A",
+        "An",
+        "coach",
+        "x",
+        "de",
+        "al-Sadr",
+        "van",
+        "Van",
+        "bin",
+        "le",
+        "de-escalation",
+        "É",
+        "é",
+        "Ⓐ",
+        "ǅ",
+        "Ⅷ",
+        "ſ",
+        "İbn",
+        "ß",
+        "DE",
+        "1",
+        "(Reuters)",
+        "Ó",
+        "-",
+        "Smith,",
+        "Smith.",
+        'Smith,"',
+        "“Marta",
+        "'van",
+        "’s",
+    ]
+)
+_NAME_GAPS = st.sampled_from([" ", " ", " ", "  ", "\t", "\n", "", ", ", ". "])
+_NAME_TEXTS = st.lists(st.tuples(_NAME_WORDS, _NAME_GAPS), max_size=14).map(
+    lambda pairs: "".join(word + gap for word, gap in pairs)
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_NAME_TEXTS)
+def test_name_candidates_prefilter_skips_no_run(text: str) -> None:
+    from newsbrief.grounding import _name_candidates
+
+    assert list(_name_candidates(text)) == _every_capital_tried(text)
+
+
+def test_name_candidates_prefilter_skips_no_run_in_the_fixture_articles() -> None:
+    from pathlib import Path
+
+    from newsbrief.grounding import _name_candidates
+
+    articles = sorted((Path(__file__).parents[1] / "fixtures" / "articles").glob("*.txt"))
+    assert articles
+    for path in articles:
+        text = path.read_text(encoding="utf-8")
+        assert list(_name_candidates(text)) == _every_capital_tried(text), path.name

@@ -584,12 +584,24 @@ def person_mentions(text: str) -> list[tuple[int, int]]:
     return found
 
 
+# A capitalised word that a run of two name words could start at: it does not end with
+# the punctuation that ends a run, and the next word on its line starts with something
+# other than a-z, or with a name particle.  Every start of such a run matches (a superset:
+# `_name_run` decides); most capitalised words, as at the start of a sentence, do not.
+_PAIR_START = re.compile(
+    _CAPITALISED.pattern
+    + r"(?=\S*(?<![,.;:])[ \t]+(?:[^\sa-z]|"
+    + "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
+    + "))"
+)
+
+
 def _name_candidates(text: str) -> Iterator[list[tuple[str, int, int]]]:
     """Each run of two or more name words that starts at a capitalised word other than
     "The", "A" or "An", in order, not overlapping: what a person's or a company's name can
-    be.  Most runs are one capitalised word, as at the start of a sentence."""
+    be.  Only capitalised words that `_PAIR_START` lets through are tried."""
     covered = 0
-    for capital in _CAPITALISED.finditer(text):
+    for capital in _PAIR_START.finditer(text):
         if capital.start() >= covered and (run := _name_run(text, capital.start())):
             covered = run[-1][2]
             if len(run) >= 2 and run[0][0] not in ("The", "A", "An"):
