@@ -51,6 +51,7 @@ from newsbrief.errors import (
     ValidationFailedError,
 )
 from newsbrief.fixtures import FixtureStore, canonical_json, key_of_one_field, request_key
+from newsbrief.prompts import RenderedQuestion
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -258,7 +259,7 @@ class ModelClient:
     def ask(
         self,
         response_model: type[T],
-        messages: list[dict[str, str]],
+        messages: list[dict[str, str]] | RenderedQuestion,
         *,
         stats: CallStats,
         max_tokens: int,
@@ -292,6 +293,8 @@ class ModelClient:
         )
         if replayed is not None:
             return replayed
+        if isinstance(messages, RenderedQuestion):
+            messages = messages.messages()
         from instructor.core.exceptions import (
             IncompleteOutputException,
             InstructorRetryException,
@@ -357,7 +360,7 @@ class ModelClient:
     def _replay_first_answer(
         self,
         response_model: type[T],
-        messages: list[dict[str, str]],
+        messages: list[dict[str, str]] | RenderedQuestion,
         sampling: dict[str, Any],
         stats: CallStats,
         *,
@@ -709,9 +712,14 @@ def _float(text: str) -> float | None:
 _json_string: Callable[[str], str] = json.encoder.encode_basestring
 
 
-def encoded_messages(messages: list[dict[str, str]]) -> str:
+def encoded_messages(messages: list[dict[str, str]] | RenderedQuestion) -> str:
     """``canonical_json(messages)``, with all messages but the last (a prompt's static
     instructions and examples) encoded once per process rather than on every question."""
+    if isinstance(messages, RenderedQuestion):
+        last = (
+            f'{{"content":{_json_string(messages.content)},"role":{_json_string(messages.role)}}}'
+        )
+        return f"[{_encoded_head(messages.head)},{last}]" if messages.head else f"[{last}]"
     try:
         static = tuple((m["role"], m["content"]) for m in messages[:-1] if len(m) == 2)
         if 0 < len(static) == len(messages) - 1:

@@ -33,7 +33,7 @@ from newsbrief.errors import InputError, ValidationFailedError
 from newsbrief.fixtures import FixtureStore
 from newsbrief.llm import Backend, CallStats, ModelClient, resolve_backend
 from newsbrief.numbers import NumberMention, find_numbers
-from newsbrief.prompts import load_prompt, prompt_set_version
+from newsbrief.prompts import RenderedQuestion, load_prompt, prompt_set_version
 from newsbrief.spans import locate
 
 logger = logging.getLogger(__name__)
@@ -298,7 +298,7 @@ class _Run:
     def ask(
         self,
         model: type[Any],
-        messages: list[dict[str, str]],
+        messages: list[dict[str, str]] | RenderedQuestion,
         max_tokens: int,
         max_retries: int | None = None,
         context: dict[str, Any] | None = None,
@@ -452,7 +452,7 @@ def _attributions(run: _Run) -> None:
             continue
         answer = run.ask(
             Attribution,
-            prompt.render(sentence=sentence.text),
+            prompt.render_question(sentence=sentence.text),
             60,
             context={"sentence": sentence.text},
         )
@@ -584,7 +584,7 @@ def _self_contained_claims(run: _Run) -> None:
         context = f"{before} {sentence.text}".strip()
         # No speaker line: given one, the model put the speaker in for pronouns that stand
         # for someone else ("He was sentenced" -> "The publication sentenced ...").
-        messages = prompt.render(context=context, claim=evidence.text)
+        messages = prompt.render_question(context=context, claim=evidence.text)
         answer = run.ask(
             SelfContained,
             messages,
@@ -758,7 +758,9 @@ def _figures(run: _Run) -> None:
             continue
         sentence = run.article.sentence_at(mention.start)
         context = sentence.text if sentence is not None else mention.text
-        answer = run.ask(FigureAnswer, prompt.render(sentence=context, number=mention.text), 24)
+        answer = run.ask(
+            FigureAnswer, prompt.render_question(sentence=context, number=mention.text), 24
+        )
         counts = None
         if isinstance(answer, ValidationFailedError):
             run.issues.append(
@@ -813,7 +815,9 @@ def _summary(run: _Run) -> None:
     prompt = load_prompt("summary")
     text = run.article.text[:SUMMARY_ARTICLE_CHARS]
     numbers = _values(find_numbers(run.article.text))
-    answer = run.ask(Summary, prompt.render(article=text), 160, context={"numbers": numbers})
+    answer = run.ask(
+        Summary, prompt.render_question(article=text), 160, context={"numbers": numbers}
+    )
     if isinstance(answer, ValidationFailedError):
         run.issues.append(Issue(item="summary", reason="no valid summary", detail=str(answer)))
         return

@@ -42,6 +42,33 @@ class Prompt:
             for role, part in _message_parts(self.source)
         ]
 
+    def render_question(self, **values: Any) -> RenderedQuestion | list[dict[str, str]]:
+        """`render`'s messages, as a `RenderedQuestion` when only the last message holds
+        values (every shipped template), else as `render`'s list."""
+        *head, (role, part) = _message_parts(self.source)
+        if isinstance(part, str) or not all(isinstance(text, str) for _, text in head):
+            return self.render(**values)
+        return RenderedQuestion(_static_head(self.source), role, part(values))
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedQuestion:
+    """A question's chat messages, kept as its template's static head (instructions and
+    few-shot turns, the same tuple for every question of the template) and its last
+    message.  Replay needs only their canonical JSON, whose head is encoded once per
+    process; the list of messages is built for a request that is sent."""
+
+    head: tuple[tuple[str, str], ...]
+    role: str
+    content: str
+
+    def messages(self) -> list[dict[str, str]]:
+        """The chat messages, as `Prompt.render` gives them."""
+        return [
+            *({"role": role, "content": content} for role, content in self.head),
+            {"role": self.role, "content": self.content},
+        ]
+
 
 def split_messages(rendered: str) -> list[dict[str, str]]:
     """Cut rendered template text into chat messages at its ``=== role`` lines."""
@@ -103,6 +130,14 @@ def _message_parts(source: str) -> tuple[tuple[str, str | Callable[[dict[str, An
         else:
             parts.append((role, body.strip("\n")))
     return tuple(parts)
+
+
+@cache
+def _static_head(source: str) -> tuple[tuple[str, str], ...]:
+    """The messages of a template before its last, when they hold no markup."""
+    return tuple(
+        (role, part) for role, part in _message_parts(source)[:-1] if isinstance(part, str)
+    )
 
 
 _MARKUP = ("{{", "{%", "{#")
