@@ -461,3 +461,25 @@ def test_property_locate_never_raises(
     r = locate(article, phrase, hint=hint, fuzzy_threshold=threshold)
     if r is not None:
         assert article[r.start : r.end] == r.text
+
+
+@given(st.text(min_size=1).map(str.strip))
+def test_a_phrase_with_letters_or_digits_at_both_ends_has_nothing_to_trim(raw: str) -> None:
+    from newsbrief.spans import _TRIM_LEFT, _TRIM_RIGHT
+
+    assume(raw[:1].isalnum() and raw[-1:].isalnum())
+    assert _TRIM_RIGHT.sub("", _TRIM_LEFT.sub("", raw, count=1)) == raw
+
+
+@given(st.text(alphabet="ab .,'\u201c\u201d", min_size=1), st.text(alphabet="ab .", min_size=1))
+def test_a_single_occurrence_is_found_as_it_was_among_several(article: str, phrase: str) -> None:
+    found = locate(article, phrase, allow_fuzzy=False)
+    if found is not None and not found.ambiguous:
+        assert article[found.start : found.end] == found.text
+        doubled = locate(article + "\n" + article, phrase, allow_fuzzy=False)
+        assert doubled is not None
+        assert (doubled.start, doubled.end, doubled.alignment) == (
+            found.start,
+            found.end,
+            found.alignment,
+        )

@@ -113,7 +113,10 @@ def locate(
     if not isinstance(article, str) or not isinstance(phrase, str) or not article:
         return None
     raw = phrase.strip()
-    core = _TRIM_RIGHT.sub("", _TRIM_LEFT.sub("", raw, count=1))
+    if raw[:1].isalnum() and raw[-1:].isalnum():
+        core = raw  # nothing to trim: the usual case, without the two regex passes
+    else:
+        core = _TRIM_RIGHT.sub("", _TRIM_LEFT.sub("", raw, count=1))
     if not _HAS_ALNUM.search(core):
         return None
     forms = (raw, core) if raw != core else (core,)
@@ -243,6 +246,9 @@ def _best(
     alignment: Alignment,
 ) -> Located:
     """Pick the best of several equally aligned spans (see the module rules)."""
+    if len(spans) == 1:
+        start, end = spans[0]
+        return Located(start, end, article[start:end], alignment, 100.0, False)
 
     def rank(span: tuple[int, int]) -> tuple[bool, bool, int]:
         start, end = span
