@@ -16,6 +16,7 @@ questions well (measured in DESIGN.md).  So:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -34,7 +35,7 @@ from newsbrief.fixtures import FixtureStore
 from newsbrief.llm import Backend, CallStats, ModelClient, resolve_backend
 from newsbrief.numbers import NumberMention, find_numbers
 from newsbrief.prompts import RenderedQuestion, load_prompt, prompt_set_version
-from newsbrief.spans import locate
+from newsbrief.spans import Located, locate
 
 logger = logging.getLogger(__name__)
 
@@ -206,14 +207,12 @@ class Attribution(AttributionAnswer):
         """The speaker and the via are copied from the sentence (``checks["sentence"]``)."""
         sentence = str(_checks.get().get("sentence", ""))
         errors = []
-        if self.via is not None and (
-            not self.via.strip() or locate(sentence, self.via, allow_fuzzy=False) is None
-        ):
+        if self.via is not None and (not self.via.strip() or _exact_in(sentence, self.via) is None):
             # Not worth a re-ask: a via that is not in the sentence is simply dropped.
             self.via = None
         if self.speaker is not None and not self.speaker.strip():
             self.speaker = None
-        if self.speaker and locate(sentence, self.speaker, allow_fuzzy=False) is None:
+        if self.speaker and _exact_in(sentence, self.speaker) is None:
             errors.append(f"speaker {self.speaker!r} is not in the sentence: copy it word for word")
         if self.speaker and self.via and self.speaker.strip() == self.via.strip():
             errors.append(
@@ -605,6 +604,14 @@ def _self_contained_claims(run: _Run) -> None:
         run.progressed()
 
 
+@functools.lru_cache(maxsize=16)
+def _exact_in(sentence: str, phrase: str) -> Located | None:
+    """``locate(sentence, phrase, allow_fuzzy=False)``, remembered for the last few: an
+    attribution's validator checks its speaker and via in the sentence, then the pipeline
+    places the same phrases in the same sentence (`Located` is immutable)."""
+    return locate(sentence, phrase, allow_fuzzy=False)
+
+
 def _speaker_offsets(sentence: str, speaker: str | None) -> tuple[int, int] | None:
     """Where the statement's speaker stands in the sentence, by the rules of `grounding`.
 
@@ -615,7 +622,7 @@ def _speaker_offsets(sentence: str, speaker: str | None) -> tuple[int, int] | No
         return according
     if not speaker:
         return None
-    where = locate(sentence, speaker, allow_fuzzy=False)
+    where = _exact_in(sentence, speaker)
     if where is None:
         return None
     return grounding.extend_with_title(sentence, where.start, where.end), where.end
@@ -624,7 +631,7 @@ def _speaker_offsets(sentence: str, speaker: str | None) -> tuple[int, int] | No
 def _via(run: _Run, sentence: Sentence, via: str | None, last_outlet: str | None) -> str | None:
     if not via:
         return None
-    where = locate(sentence.text, via, allow_fuzzy=False)
+    where = _exact_in(sentence.text, via)
     if where is None or not grounding.routed_via(sentence.text, where.start, where.text):
         run.issues.append(
             Issue(
