@@ -45,6 +45,40 @@ def test_key_of_one_field_is_the_key_of_the_request(name: str) -> None:
         assert key_of(canonical_json(value)) == request_key({**REQUEST, name: value})
 
 
+def test_key_with_a_saved_prefix_is_the_key_of_the_whole_value() -> None:
+    fields = {field: canonical_json(value) for field, value in REQUEST.items() if field != "m"}
+    key_of = key_of_one_field(fields, "m")
+    prefixes = [f"[{i}é," for i in range(40)]  # more than the prefixes it keeps
+    for _ in range(2):
+        for prefix in prefixes:
+            for rest in ("1]", '"x"]'):
+                assert key_of.with_prefix(prefix, rest) == key_of(prefix + rest)
+    assert key_of.with_prefix("", "[]") == key_of("[]")
+
+
+def test_key_of_a_rendered_question_is_the_key_of_its_messages() -> None:
+    from newsbrief.llm import encoded_messages, messages_key
+    from newsbrief.prompts import RenderedQuestion, load_prompt
+
+    fields = {f: canonical_json(v) for f, v in REQUEST.items() if f != "messages"}
+    key_of = key_of_one_field(fields, "messages")
+    for name, values in (
+        ("figure", {"sentence": "Seven died.", "number": "Seven"}),
+        ("summary", {"article": "“Quoted”\nline"}),
+    ):
+        prompt = load_prompt(name)
+        question = prompt.render_question(**values)
+        assert isinstance(question, RenderedQuestion)
+        expected = request_key({**REQUEST, "messages": prompt.render(**values)})
+        assert messages_key(key_of, question) == expected
+        assert messages_key(key_of, prompt.render(**values)) == expected
+        assert key_of(encoded_messages(question)) == expected
+    alone = RenderedQuestion((), "user", "q")
+    assert messages_key(key_of, alone) == request_key(
+        {**REQUEST, "messages": [{"role": "user", "content": "q"}]}
+    )
+
+
 def test_key_is_independent_of_dict_order() -> None:
     reordered = dict(reversed(list(REQUEST.items())))
     assert request_key(reordered) == request_key(REQUEST)

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -69,23 +69,55 @@ def request_key_of_encoded(fields: dict[str, str]) -> str:
     return hashlib.sha256(f"{{{body}}}".encode()).hexdigest()
 
 
-def key_of_one_field(fields: dict[str, str], name: str) -> Callable[[str], str]:
+class FieldKey:
     """`request_key_of_encoded` as a function of field ``name``'s canonical JSON, every
-    other field fixed as given (the SHA-256 of the text before it is computed once)."""
-    names = sorted({*fields, name})
-    at = names.index(name)
-    before = ",".join(f"{_encoded_name(n)}:{fields[n]}" for n in names[:at])
-    after = "".join(f",{_encoded_name(n)}:{fields[n]}" for n in names[at + 1 :])
-    head = hashlib.sha256(f"{{{before}{',' if before else ''}{_encoded_name(name)}:".encode())
-    tail = f"{after}}}".encode()
+    other field fixed as given (the SHA-256 of the text before it is computed once).
 
-    def key(value: str) -> str:
-        digest = head.copy()
+    `with_prefix` hashes a value given as a prefix that repeats (a prompt's static
+    messages) and the rest: the state after a prefix is kept for the last few prefixes.
+    Safe to share between threads.
+    """
+
+    _PREFIXES = 16
+
+    def __init__(self, fields: dict[str, str], name: str) -> None:
+        names = sorted({*fields, name})
+        at = names.index(name)
+        before = ",".join(f"{_encoded_name(n)}:{fields[n]}" for n in names[:at])
+        after = "".join(f",{_encoded_name(n)}:{fields[n]}" for n in names[at + 1 :])
+        self._head = hashlib.sha256(
+            f"{{{before}{',' if before else ''}{_encoded_name(name)}:".encode()
+        )
+        self._tail = f"{after}}}".encode()
+        self._after_prefix: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, value: str) -> str:
+        digest = self._head.copy()
         digest.update(value.encode())
-        digest.update(tail)
+        digest.update(self._tail)
         return digest.hexdigest()
 
-    return key
+    def with_prefix(self, prefix: str, rest: str) -> str:
+        """``self(prefix + rest)``."""
+        state = self._after_prefix.get(prefix)
+        if state is None:
+            state = self._head.copy()
+            state.update(prefix.encode())
+            with self._lock:
+                if len(self._after_prefix) >= self._PREFIXES:
+                    del self._after_prefix[next(iter(self._after_prefix))]
+                self._after_prefix[prefix] = state
+        digest = state.copy()
+        digest.update(rest.encode())
+        digest.update(self._tail)
+        return digest.hexdigest()
+
+
+def key_of_one_field(fields: dict[str, str], name: str) -> FieldKey:
+    """`request_key_of_encoded` as a function of field ``name``'s canonical JSON (see
+    `FieldKey`)."""
+    return FieldKey(fields, name)
 
 
 @functools.lru_cache(maxsize=64)

@@ -50,7 +50,13 @@ from newsbrief.errors import (
     NewsbriefError,
     ValidationFailedError,
 )
-from newsbrief.fixtures import FixtureStore, canonical_json, key_of_one_field, request_key
+from newsbrief.fixtures import (
+    FieldKey,
+    FixtureStore,
+    canonical_json,
+    key_of_one_field,
+    request_key,
+)
 from newsbrief.prompts import RenderedQuestion
 
 if TYPE_CHECKING:
@@ -254,7 +260,7 @@ class ModelClient:
             if name != "sampling"
         }
         # Per (answer model, constrained, sampling): a first request's key from its messages.
-        self._keys_by_messages: dict[tuple[Any, ...], Callable[[str], str]] = {}
+        self._keys_by_messages: dict[tuple[Any, ...], FieldKey] = {}
 
     def ask(
         self,
@@ -394,7 +400,7 @@ class ModelClient:
             }
             key_of = _key_by_messages(tuple(sorted(fixed.items())))
             self._keys_by_messages[frame] = key_of
-        recorded = store.load(key_of(encoded_messages(messages)))
+        recorded = store.load(messages_key(key_of, messages))
         if recorded is None:
             return None
         try:
@@ -716,10 +722,8 @@ def encoded_messages(messages: list[dict[str, str]] | RenderedQuestion) -> str:
     """``canonical_json(messages)``, with all messages but the last (a prompt's static
     instructions and examples) encoded once per process rather than on every question."""
     if isinstance(messages, RenderedQuestion):
-        last = (
-            f'{{"content":{_json_string(messages.content)},"role":{_json_string(messages.role)}}}'
-        )
-        return f"[{_encoded_head(messages.head)},{last}]" if messages.head else f"[{last}]"
+        last = _encoded_last(messages)
+        return f"{_encoded_prefix(messages.head)}{last}]" if messages.head else f"[{last}]"
     try:
         static = tuple((m["role"], m["content"]) for m in messages[:-1] if len(m) == 2)
         if 0 < len(static) == len(messages) - 1:
@@ -727,6 +731,24 @@ def encoded_messages(messages: list[dict[str, str]] | RenderedQuestion) -> str:
     except (KeyError, TypeError):  # another shape of message, or a value that is not hashable
         pass
     return canonical_json(messages)
+
+
+def messages_key(key_of: FieldKey, messages: list[dict[str, str]] | RenderedQuestion) -> str:
+    """``key_of(encoded_messages(messages))``; a rendered question's static head is hashed
+    from the state `key_of` saved after it, not again on every question."""
+    if isinstance(messages, RenderedQuestion) and messages.head:
+        return key_of.with_prefix(_encoded_prefix(messages.head), f"{_encoded_last(messages)}]")
+    return key_of(encoded_messages(messages))
+
+
+def _encoded_last(question: RenderedQuestion) -> str:
+    return f'{{"content":{_json_string(question.content)},"role":{_json_string(question.role)}}}'
+
+
+@functools.lru_cache(maxsize=32)
+def _encoded_prefix(head: tuple[tuple[str, str], ...]) -> str:
+    """The messages' canonical JSON up to the last message: ``[`` head ``,``."""
+    return f"[{_encoded_head(head)},"
 
 
 def _encoded_message(message: dict[str, str]) -> str:
@@ -742,7 +764,7 @@ def _encoded_head(head: tuple[tuple[str, str], ...]) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _key_by_messages(fixed: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
+def _key_by_messages(fixed: tuple[tuple[str, str], ...]) -> FieldKey:
     """`key_of_one_field` for "messages", shared by the clients of a process (one per brief)."""
     return key_of_one_field(dict(fixed), "messages")
 
