@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import math
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -1173,3 +1174,56 @@ def test_currency_with_scale_is_exact(amount: Decimal, scale: tuple[str, int]) -
     assert mention.text == written
     assert mention.value == float(amount * factor)
     assert (mention.kind, mention.unit) == ("money", "USD")
+
+
+_NUMBER_WORDS = st.sampled_from(
+    ["5", "5,000", "3.5", ".5", "12", "2016", "2016-09-26", "1990s", "'90s", "’90s", "5:30",
+     "p.m.", "pm", "10th", "$5m", "US$", "U.S.", "$", "C$4", "HK$3", "USD", "EUR5", "£2bn", "€",
+     "Fourteen", "fourteen", "twenty", "twenty-three", "twenty-first", "first", "Second",
+     "hundredth", "ſeven", "ſix", "İnr", "K", "a", "an", "A", "half", "two-thirds", "third",
+     "Jan.", "Jan", "Sept.", "September", "May", "may", "mid-2016", "pre-", "Post", "dozen",
+     "dozens", "hundreds", "tens", "of", "thousands", "million", "several", "few", "couple",
+     "many", "per", "cent", "percent", "%", "-5", "−5", "+", "km", "years", "old", "the",
+     "said", "x", "Ünit", "é", "(", ")", "'", "“"]
+)  # fmt: skip
+_NUMBER_GAPS = st.sampled_from([" ", " ", " ", "-", "‐", ", ", ",", ".", ". ", "\n", "/", ":", ""])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(_NUMBER_WORDS, _NUMBER_GAPS), max_size=12))
+def test_scanning_candidate_positions_finds_what_searching_everywhere_finds(
+    pieces: list[tuple[str, str]],
+) -> None:
+    from newsbrief.numbers import _scan, _scan_everywhere
+
+    text = "".join(word + gap for word, gap in pieces)
+    assert _scan(text) == _scan_everywhere(text)
+
+
+def test_scanning_candidate_positions_finds_what_searching_everywhere_finds_in_articles() -> None:
+    from newsbrief.numbers import _scan, _scan_everywhere
+
+    articles = sorted((Path(__file__).parents[1] / "fixtures" / "articles").glob("*.txt"))
+    assert articles
+    for path in articles:
+        text = path.read_text(encoding="utf-8")
+        assert _scan(text) == _scan_everywhere(text), path.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It cost U.S. $5 and U.S.$6, US$7, C$8, A$9, HK$10, NZ$11, USD 12, EUR13, CHF 14.",
+        "On Sept. 26, Sep 27, Jan. 3, May 5, June 2016 and 26th of December 2016.",
+        "Since mid-2016, pre-2008 and post-2008; in the 1990s and the '90s.",
+        "Half a million, half of them, a third of, two-thirds, several hundred, many thousands.",
+        "Tens of thousands, hundreds of millions, dozens, a dozen, two dozen, a million.",
+        "The twenty-first, the hundredth, ſeven people, Fourteen, one hundred and five.",
+        "At 5:30 p.m., 10:30, 5pm; .5 of 3.5 and 5,000 (−5) +4.",
+    ],
+)
+def test_scanning_candidate_positions_finds_every_kind_of_start(text: str) -> None:
+    from newsbrief.numbers import _scan, _scan_everywhere
+
+    assert _scan_everywhere(text)
+    assert _scan(text) == _scan_everywhere(text)

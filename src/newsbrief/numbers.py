@@ -100,8 +100,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from number_parser import parse_number as _number_parser_parse
 
@@ -829,7 +828,69 @@ def _ordinal_word_atom(text: str, m: re.Match[str]) -> _Atom | None:
     return _Atom(start, start, end, Decimal(value), "ordinal")
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` as a trie (one branch per next letter): the engine
+    drops a word that cannot match at its first letters instead of trying each word."""
+    root: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict[str, Any]]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+# Every word a `_MASTER` match can start with, as a whole word (lower case; matched with
+# the same case-insensitive rules as the master's own words).
+_MONTH_WORDS: Final = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+)  # fmt: skip
+_FIRST_WORDS: Final = frozenset(
+    {
+        *_WORD_VALUES,
+        *_ORDINAL_WORDS,
+        *(phrase.split()[0] for phrase in _VAGUE_PLURALS),
+        *("several", "many", "half", "mid", "pre", "post"),
+        *_MONTH_WORDS,
+        *("us", "u", "c", "a", "hk", "nz"),
+        *(code.lower() for code in _CURRENCY_CODES),
+    }
+)
+# Where a `_MASTER` match can start: where no word character precedes, a character that
+# is neither a letter nor a space (digits, currency signs, quote marks, ...) or a whole
+# word of `_FIRST_WORDS`.  A superset of the master's starts (tests check the scan is the
+# same as searching everywhere); most words of a text are not among them.
+_CANDIDATE: Final = re.compile(rf"(?<!\w)(?:(?![^\W\d_])\S|(?i:{_trie(_FIRST_WORDS)})(?![^\W\d_]))")
+
+
 def _scan(text: str) -> list[_Atom]:
+    """The atoms of ``text``: `_MASTER` matched at each `_CANDIDATE` position from the
+    end of the last match on, which finds what ``_MASTER.search`` would from there."""
+    atoms: list[_Atom] = []
+    pos = 0
+    for candidate in _CANDIDATE.finditer(text):
+        start = candidate.start()
+        if start < pos or (m := _MASTER.match(text, start)) is None:
+            continue
+        floor = atoms[-1].end if atoms else 0
+        atom, pos = _build(text, m, floor)
+        if atom is not None:
+            atoms.append(atom)
+    return atoms
+
+
+def _scan_everywhere(text: str) -> list[_Atom]:
+    """`_scan` by searching at every position (what the candidates must agree with)."""
     atoms: list[_Atom] = []
     pos = 0
     while True:
@@ -1065,13 +1126,7 @@ def find_numbers(text: str) -> list[NumberMention]:
 
     Offsets index ``text`` exactly as given: ``text[m.start:m.end] == m.text``.
     """
-    return list(_find_numbers(text))
-
-
-@lru_cache(maxsize=512)
-def _find_numbers(text: str) -> tuple[NumberMention, ...]:
-    # A brief reads the same article and evidence text several times; mentions are frozen.
-    return tuple(_combine(text, _scan(text)))
+    return _combine(text, _scan(text))
 
 
 def parse_number(phrase: str) -> NumberMention | None:

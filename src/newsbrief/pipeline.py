@@ -275,6 +275,7 @@ class _Run:
     _people: list[tuple[int, int]] | None = None
     _body: list[Sentence] | None = None
     _companies: list[tuple[int, int]] | None = None
+    _numbers: list[NumberMention] | None = None
 
     def companies(self) -> list[tuple[int, int]]:
         """`grounding.company_mentions` of the article, found on first use."""
@@ -287,6 +288,13 @@ class _Run:
         if self._body is None:
             self._body = body_sentences(self.article)
         return self._body
+
+    def numbers(self) -> list[NumberMention]:
+        """`find_numbers` of the article, found on first use (figures and the summary's
+        check both read them)."""
+        if self._numbers is None:
+            self._numbers = find_numbers(self.article.text)
+        return self._numbers
 
     def people(self) -> list[tuple[int, int]]:
         """`grounding.person_mentions` of the article, found on first use."""
@@ -754,7 +762,7 @@ def _same_source(draft: _SourceDraft, name: str, kind: str) -> bool:
 def _figures(run: _Run) -> None:
     prompt = load_prompt("figure")
     figures = run.figures
-    mentions = [m for m in find_numbers(run.article.text) if m.kind != "ordinal"]
+    mentions = [m for m in run.numbers() if m.kind != "ordinal"]
     body = run.body()
     in_body = [m for m in mentions if any(s.start <= m.start < s.end for s in body)]
     body_values = {(m.value, m.kind) for m in in_body}
@@ -821,7 +829,7 @@ def _counts_a_source(run: _Run, mention: NumberMention) -> bool:
 def _summary(run: _Run) -> None:
     prompt = load_prompt("summary")
     text = run.article.text[:SUMMARY_ARTICLE_CHARS]
-    numbers = _values(find_numbers(run.article.text))
+    numbers = _values(run.numbers())
     answer = run.ask(
         Summary, prompt.render_question(article=text), 160, context={"numbers": numbers}
     )
