@@ -1227,3 +1227,37 @@ def test_scanning_candidate_positions_finds_every_kind_of_start(text: str) -> No
 
     assert _scan_everywhere(text)
     assert _scan(text) == _scan_everywhere(text)
+
+
+_BEFORE_WORDS = st.sampled_from(
+    ["as many as", "up to", "more than", "At least", "OVER", "about", "approx.", "Approx.",
+     "nearly", "some", "in excess of", "an estimated", "well over", "ſome", "abouT", "ov\u212aer",
+     "Route", "No.", "nos.", "Number", "Article", "Prop.", "#", "iPhone", "x", "the", "said",
+     "“about", "(over", "é", "over-", "to", "than", "estimated", "circa", "Under", "below"]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.tuples(_BEFORE_WORDS, st.sampled_from([" ", "  ", "\n", "\u00a0", "", "\t"]))),
+    st.integers(min_value=0, max_value=60),
+)
+def test_the_cheap_test_before_a_number_never_rules_out_a_qualifier_or_label(
+    pieces: list[tuple[str, str]], floor: int
+) -> None:
+    from newsbrief.numbers import (
+        _LABEL_BEFORE,
+        _LABEL_ENDS,
+        _LOOKBACK,
+        _QUALIFIER_BEFORE,
+        _QUALIFIER_ENDS,
+        _may_end_with,
+    )
+
+    text = "".join(word + gap for word, gap in pieces)
+    start = len(text)
+    lo = max(min(floor, start), start - _LOOKBACK)
+    if _QUALIFIER_BEFORE.search(text, lo, start):
+        assert _may_end_with(text, lo, start, _QUALIFIER_ENDS)
+    if _LABEL_BEFORE.search(text, lo, start):
+        assert _may_end_with(text, lo, start, _LABEL_ENDS)

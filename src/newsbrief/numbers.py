@@ -398,14 +398,41 @@ _QUALIFIER_BEFORE: Final = re.compile(
     r"(?<!\w)(?i:(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
     rf"(?P<q>{_alternation(_QUALIFIERS)}))\s+$"
 )
+# A label before a number makes it a name, not a figure ("Route 66", "Article 5").
+_LABEL_WORDS: Final = (
+    "Article", "Articles", "Route", "Chapter", "Section", "Title", "Resolution", "Room",
+    "Flight", "Highway", "Interstate", "Boeing", "Airbus", "Proposition", "Prop.", "Level",
+    "Phase", "Category", "Grade", "Version", "Windows", "iPhone", "Apollo", "Gate", "Platform",
+    "Terminal", "Channel", "Page", "Paragraph", "Clause", "Amendment", "Round", "Formula",
+    "Force", "Precinct", "District", "Ward", "Unit", "Squadron", "Camp", "Stage", "Episode",
+    "Season", "Volume", "Vol.", "Psalm", "Verse", "Exhibit", "Figure", "Table", "Lot", "Pier",
+    "Runway", "Tower", "Apartment", "Apt.", "Suite", "Floor", "Area", "No.", "no.", "Nos.",
+    "nos.", "Number", "number",
+)  # fmt: skip
 _LABEL_BEFORE: Final = re.compile(
-    r"(?:(?<!\w)(?:Article|Articles|Route|Chapter|Section|Title|Resolution|Room|Flight"
-    r"|Highway|Interstate|Boeing|Airbus|Proposition|Prop\.|Level|Phase|Category|Grade"
-    r"|Version|Windows|iPhone|Apollo|Gate|Platform|Terminal|Channel|Page|Paragraph|Clause"
-    r"|Amendment|Round|Formula|Force|Precinct|District|Ward|Unit|Squadron|Camp|Stage"
-    r"|Episode|Season|Volume|Vol\.|Psalm|Verse|Exhibit|Figure|Table|Lot|Pier|Runway"
-    r"|Tower|Apartment|Apt\.|Suite|Floor|Area|[Nn]os?\.|[Nn]umber)\s+|#\s*)$"
+    rf"(?:(?<!\w)(?:{'|'.join(re.escape(word) for word in _LABEL_WORDS)})\s+|#\s*)$"
 )
+# What `_QUALIFIER_BEFORE` and `_LABEL_BEFORE` can end with (lower case), before the
+# whitespace or "#" that ends their text: a cheap test that most numbers fail.
+_QUALIFIER_ENDS: Final = tuple({phrase.split()[-1] for phrase in _QUALIFIERS})
+_LABEL_ENDS: Final = (*{word.lower() for word in _LABEL_WORDS}, "#")
+_LONGEST_END: Final = max(map(len, _QUALIFIER_ENDS + _LABEL_ENDS))
+
+
+def _may_end_with(text: str, lo: int, start: int, ends: tuple[str, ...]) -> bool:
+    """Whether ``text[lo:start]`` may end with one of ``ends`` and whitespace (or "#"):
+    False only when it cannot.  Text that is not ASCII where a word of ``ends`` would
+    stand is left to the regex (its case-insensitive matching is Unicode's)."""
+    window = text[lo:start]
+    if window.endswith("#"):
+        return True
+    stripped = window.rstrip()
+    if len(stripped) == len(window) or not stripped:
+        return False
+    tail = stripped[-_LONGEST_END:]
+    return not tail.isascii() or tail.lower().endswith(ends)
+
+
 # The "one" of "no one", "the one", "that one", "as one".
 _ONE_DETERMINER_BEFORE: Final = re.compile(
     r"(?<!\w)(?i:no|any|every|some|the|this|that|which|each|only|another|such|what|whichever"
@@ -537,7 +564,10 @@ def _ordinal_words_value(phrase: str) -> int | None:
 
 def _qualifier_before(text: str, start: int, floor: int) -> tuple[int, Qualifier | None, str]:
     """The qualifier written just before ``start``: (its start, qualifier, its words)."""
-    match = _QUALIFIER_BEFORE.search(text, max(floor, start - _LOOKBACK), start)
+    lo = max(floor, start - _LOOKBACK)
+    if not _may_end_with(text, lo, start, _QUALIFIER_ENDS):
+        return start, None, ""
+    match = _QUALIFIER_BEFORE.search(text, lo, start)
     if match is None:
         return start, None, ""
     words = _words_key(match.group("q"))
@@ -625,7 +655,8 @@ def _build(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, int]:
         return _Atom(start, start, end, Decimal(year), "date"), end
     if group == "pyear":
         return _Atom(start, start, end, Decimal(m.group("py_y")), "date"), end
-    if _LABEL_BEFORE.search(text, max(floor, start - _LOOKBACK), start) is not None:
+    lo = max(floor, start - _LOOKBACK)
+    if _may_end_with(text, lo, start, _LABEL_ENDS) and _LABEL_BEFORE.search(text, lo, start):
         return None, end
     if group == "digit":
         return _digit_atom(text, m, floor)
