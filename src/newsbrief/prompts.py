@@ -45,10 +45,11 @@ class Prompt:
     def render_question(self, **values: Any) -> RenderedQuestion | list[dict[str, str]]:
         """`render`'s messages, as a `RenderedQuestion` when only the last message holds
         values (every shipped template), else as `render`'s list."""
-        *head, (role, part) = _message_parts(self.source)
-        if isinstance(part, str) or not all(isinstance(text, str) for _, text in head):
+        question = _question_parts(self.source)
+        if question is None:
             return self.render(**values)
-        return RenderedQuestion(_static_head(self.source), role, part(values))
+        head, role, render_last = question
+        return RenderedQuestion(head, role, render_last(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +134,16 @@ def _message_parts(source: str) -> tuple[tuple[str, str | Callable[[dict[str, An
 
 
 @cache
-def _static_head(source: str) -> tuple[tuple[str, str], ...]:
-    """The messages of a template before its last, when they hold no markup."""
-    return tuple(
-        (role, part) for role, part in _message_parts(source)[:-1] if isinstance(part, str)
-    )
+def _question_parts(
+    source: str,
+) -> tuple[tuple[tuple[str, str], ...], str, Callable[[dict[str, Any]], str]] | None:
+    """A template's static head, and its last message's role and renderer; None unless
+    only the last message holds markup."""
+    *head, (role, last) = _message_parts(source)
+    static = tuple((r, text) for r, text in head if isinstance(text, str))
+    if isinstance(last, str) or len(static) != len(head):
+        return None
+    return static, role, last
 
 
 _MARKUP = ("{{", "{%", "{#")
