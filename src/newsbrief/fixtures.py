@@ -270,8 +270,10 @@ def _response_as_saved(raw: bytes, key: str) -> Any | None:
     if not raw.startswith(f'{{\n "format": {FORMAT_VERSION},\n "key": "{key}",\n'.encode()):
         return None
     at = raw.rfind(_RESPONSE_MEMBER)
+    if at < 0:
+        return None
     body = raw[at + len(_RESPONSE_MEMBER) :].rstrip()
-    if at < 0 or not body.endswith(b"}"):
+    if not body.endswith(b"}"):
         return None
     try:
         return pydantic_core.from_json(body[:-1])

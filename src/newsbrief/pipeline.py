@@ -612,11 +612,12 @@ def _self_contained_claims(run: _Run) -> None:
         run.progressed()
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4)
 def _exact_in(sentence: str, phrase: str) -> Located | None:
-    """``locate(sentence, phrase, allow_fuzzy=False)``, remembered for the last few: an
+    """``locate(sentence, phrase, allow_fuzzy=False)``, remembered for the last four: an
     attribution's validator checks its speaker and via in the sentence, then the pipeline
-    places the same phrases in the same sentence (`Located` is immutable)."""
+    places the same two phrases in the same sentence (`Located` is immutable).  Four hold
+    one question's, not a brief's."""
     return locate(sentence, phrase, allow_fuzzy=False)
 
 
