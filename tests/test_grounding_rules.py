@@ -20,6 +20,8 @@ from newsbrief.grounding import (
     split_role,
 )
 
+from .conftest import FIXTURES
+
 
 @pytest.mark.parametrize(
     ("phrase", "name", "role"),
@@ -365,11 +367,9 @@ def test_name_candidates_prefilter_skips_no_run(text: str) -> None:
 
 
 def test_name_candidates_prefilter_skips_no_run_in_the_fixture_articles() -> None:
-    from pathlib import Path
-
     from newsbrief.grounding import _name_candidates
 
-    articles = sorted((Path(__file__).parents[1] / "fixtures" / "articles").glob("*.txt"))
+    articles = sorted((FIXTURES / "articles").glob("*.txt"))
     assert articles
     for path in articles:
         text = path.read_text(encoding="utf-8")

@@ -906,7 +906,8 @@ _CANDIDATE: Final = re.compile(rf"(?<!\w)(?:(?![^\W\d_])\S|(?i:{_trie(_FIRST_WOR
 
 def _scan(text: str) -> list[_Atom]:
     """The atoms of ``text``: `_MASTER` matched at each `_CANDIDATE` position from the
-    end of the last match on, which finds what ``_MASTER.search`` would from there."""
+    end of the last match on, which finds what ``_MASTER.search`` would from there (the
+    tests compare it with searching at every position)."""
     atoms: list[_Atom] = []
     pos = 0
     for candidate in _CANDIDATE.finditer(text):
@@ -918,20 +919,6 @@ def _scan(text: str) -> list[_Atom]:
         if atom is not None:
             atoms.append(atom)
     return atoms
-
-
-def _scan_everywhere(text: str) -> list[_Atom]:
-    """`_scan` by searching at every position (what the candidates must agree with)."""
-    atoms: list[_Atom] = []
-    pos = 0
-    while True:
-        m = _MASTER.search(text, pos)
-        if m is None:
-            return atoms
-        floor = atoms[-1].end if atoms else 0
-        atom, pos = _build(text, m, floor)
-        if atom is not None:
-            atoms.append(atom)
 
 
 # --------------------------------------------------------------------------------------
