@@ -18,9 +18,11 @@ lint: setup
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/mypy src
 
+# Each article in a new process with no saved prefix states: the recordings do not depend on
+# what ran on this machine before.
 record: setup  ## re-record the fixture calls for every fixture article (real model runs)
 	for article in fixtures/articles/*.txt; do \
-	  $(VENV)/bin/newsbrief summarize "$$article" --fixtures record --format json > /dev/null || exit 1; \
+	  NEWSBRIEF_PREFIX_CACHE=off $(VENV)/bin/newsbrief summarize "$$article" --fixtures record --format json > /dev/null || exit 1; \
 	done
 
 bench: setup  ## newsbrief vs LangExtract vs naive Instructor on the fixture articles (bench/README.md)

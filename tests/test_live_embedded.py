@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -51,9 +52,13 @@ def test_embedded_model_briefs_the_seed_article_end_to_end(seed_text: str) -> No
     assert {14, 1, 9, 2018, 2020} <= {f.value for f in brief.figures}
 
 
-def test_switching_question_kinds_restores_a_snapshot_and_answers_the_same() -> None:
+def test_switching_question_kinds_restores_a_snapshot_and_answers_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Back to an earlier prompt kind, only the new question is evaluated, not its prefix."""
     from newsbrief.prompts import load_prompt
+
+    monkeypatch.setenv("NEWSBRIEF_PREFIX_CACHE", "off")  # the cold answer must be cold
 
     model = embedded.load()
     attribution, figure = load_prompt("attribution"), load_prompt("figure")
@@ -86,3 +91,58 @@ def test_switching_question_kinds_restores_a_snapshot_and_answers_the_same() -> 
     assert restored == cold
     assert cold_prompt > 400  # the instructions and eight examples
     assert restored_prompt < 40  # the new sentence and the chat markup around it
+
+
+def test_a_new_process_starts_from_the_prefix_state_an_earlier_one_saved(tmp_path: Path) -> None:
+    """Two questions of one kind save that kind's prefix to disk, cut to the prefix's own
+    tokens; a model with nothing in memory (a new process) restores it and evaluates only
+    the new question, and answers as a cold model does."""
+    from newsbrief import prefix_cache
+    from newsbrief.prompts import load_prompt
+
+    loaded = embedded.load()
+    attribution = load_prompt("attribution")
+    first_sentence = "The minister will resign, diplomats told Reuters."
+    second_sentence = "Prices rose 4 percent in May, the office said."
+    question = attribution.render(sentence="The talks failed, according to two officials.")
+    evaluated: list[int] = []
+
+    def counting_eval(tokens: list[int]) -> None:
+        evaluated.append(len(tokens))
+        original_eval(tokens)
+
+    def ask(model: embedded.EmbeddedModel, messages: list[dict[str, str]]) -> str:
+        response = model.create(messages=messages, max_tokens=30, temperature=0.0, seed=0)
+        return str(response.choices[0].message.content)
+
+    with loaded.lock:
+        llama = loaded.llama
+        original_eval = llama.eval
+        llama.reset()
+        earlier = embedded.EmbeddedModel(path=loaded.path, llama=llama, prefix_dir=tmp_path)
+        ask(earlier, attribution.render(sentence=first_sentence))
+        assert not list(tmp_path.glob("*.state"))  # one question: maybe a re-ask's prefix
+        ask(earlier, attribution.render(sentence=second_sentence))
+        (saved_file,) = tmp_path.glob("*.state")
+        saved = prefix_cache.read(tmp_path, saved_file.stem)
+        assert saved is not None
+        saved_text = llama.detokenize(list(saved.tokens), special=True).decode()
+        assert saved_text.endswith("<|im_end|>\n")  # the last example's answer, no question
+        assert "minister" not in saved_text and "Prices" not in saved_text
+
+        llama.eval = counting_eval
+        try:
+            llama.reset()
+            cold = ask(embedded.EmbeddedModel(path=loaded.path, llama=llama), question)
+            cold_prompt = evaluated[0]
+            llama.reset()
+            evaluated.clear()
+            later = embedded.EmbeddedModel(path=loaded.path, llama=llama, prefix_dir=tmp_path)
+            warm = ask(later, question)
+            warm_prompt = evaluated[0]
+        finally:
+            del llama.eval
+            llama.reset()
+    assert warm == cold
+    assert cold_prompt > 400
+    assert warm_prompt < 40

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsbrief import prefix_cache
 from newsbrief.errors import ModelUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class _Snapshot:
 
     tokens: tuple[int, ...]
     state: bytes
+    from_disk: bool = False  # holds the prefix only: replaced by a fuller one once used
 
 
 @dataclass
@@ -139,14 +141,22 @@ class EmbeddedModel:
     model keeps one snapshot of its context per *static prefix* (every message but the last)
     and restores it when the kind changes; llama-cpp-python then evaluates only the new
     question.  Snapshots hold the KV cache only (~30 KB per token), at most `SNAPSHOTS`.
+
+    With ``prefix_dir`` set, a prefix asked about with two different last messages (a
+    question kind's instructions, not one question's re-ask) is also saved there, cut to
+    the prefix's own tokens (`prefix_cache`), and a later process starts from that file.
     """
 
     path: Path
     llama: Any
     lock: threading.Lock = field(default_factory=threading.Lock)
     snapshots: OrderedDict[str, _Snapshot] = field(default_factory=OrderedDict, repr=False)
+    prefix_dir: Path | None = None
     _last_prefix: str | None = field(default=None, repr=False)
     _snapshots_work: bool = field(default=True, repr=False)
+    # Per prefix with a snapshot: the hash of the first last message seen after it.
+    _first_question: dict[str, str] = field(default_factory=dict, repr=False)
+    _settled: set[str] = field(default_factory=set, repr=False)  # on disk, or never will be
 
     def create(self, **kwargs: Any) -> Any:
         """An OpenAI-style chat completion (an ``openai`` ChatCompletion object)."""
@@ -154,62 +164,151 @@ class EmbeddedModel:
         kwargs.pop("model", None)
         if "response_format" in kwargs:
             kwargs["response_format"] = translate_response_format(kwargs["response_format"])
-        prefix = _static_prefix(kwargs.get("messages"))
+        messages: Any = kwargs.get("messages")
+        prefix = _static_prefix(messages)
         with self.lock:
             if prefix is not None and prefix != self._last_prefix:
                 self._restore(prefix)
             completion = self.llama.create_chat_completion_openai_v1(**kwargs)
             self._last_prefix = prefix
-            if prefix is not None and prefix not in self.snapshots:
-                self._save(prefix)
+            if prefix is not None:
+                snapshot = self.snapshots.get(prefix)
+                if snapshot is None or snapshot.from_disk:
+                    self._save(prefix)
+                    self._first_question.setdefault(prefix, _digest(messages[-1]))
+                elif _digest(messages[-1]) != self._first_question.get(prefix):
+                    self._persist(prefix, snapshot.tokens)
             return completion
+
+    def _state(self) -> _Snapshot:
+        import ctypes
+
+        import llama_cpp
+
+        ctx = self.llama._ctx.ctx
+        size = int(llama_cpp.llama_state_get_size(ctx))
+        buffer = (ctypes.c_uint8 * size)()
+        written = int(llama_cpp.llama_state_get_data(ctx, buffer, size))
+        tokens = tuple(int(t) for t in self.llama.input_ids[: self.llama.n_tokens])
+        return _Snapshot(tokens, bytes(buffer)[:written])
 
     def _save(self, prefix: str) -> None:
         if not self._snapshots_work:
             return
         try:
-            import ctypes
-
-            import llama_cpp
-
-            ctx = self.llama._ctx.ctx
-            size = int(llama_cpp.llama_state_get_size(ctx))
-            buffer = (ctypes.c_uint8 * size)()
-            written = int(llama_cpp.llama_state_get_data(ctx, buffer, size))
-            tokens = tuple(int(t) for t in self.llama.input_ids[: self.llama.n_tokens])
-            self.snapshots[prefix] = _Snapshot(tokens, bytes(buffer)[:written])
+            self.snapshots[prefix] = self._state()
+            self.snapshots.move_to_end(prefix)
             while len(self.snapshots) > SNAPSHOTS:
                 self.snapshots.popitem(last=False)
         except Exception as exc:  # llama-cpp-python internals moved: run without snapshots
             self._disable_snapshots(exc)
 
-    def _restore(self, prefix: str) -> None:
-        snapshot = self.snapshots.get(prefix)
-        if snapshot is None or not self._snapshots_work:
+    def _persist(self, prefix: str, first: tuple[int, ...]) -> None:
+        """Save the prefix's state to `prefix_dir`, once: the context cut back to the
+        prefix (without the question just answered), then put back as it was, so the next
+        answers are the ones they would be without the file.  ``first``: the tokens after
+        the first question asked after this prefix; the saved tokens are common to both."""
+        if self.prefix_dir is None or prefix in self._settled or not self._snapshots_work:
             return
+        self._settled.add(prefix)
+        if not prefix_cache.enabled():
+            return
+        tokens = [int(t) for t in self.llama.input_ids[: self.llama.n_tokens]]
+        cut = _last_message_start(self.llama, tokens)
+        if cut is None or tokens[:cut] != list(first[:cut]):
+            return  # not a chat format whose messages can be told apart: memory only
+        try:
+            file_key = prefix_cache.key(model=self.path, n_ctx=self.llama.n_ctx(), prefix=prefix)
+            whole, requires_eval = self._state(), self.llama._requires_eval
+            if not self.llama._ctx.kv_cache_seq_rm(-1, cut, -1):
+                return
+            self.llama.n_tokens = cut
+            cut_state = self._state()
+            self._apply(whole)
+            self.llama._requires_eval = requires_eval
+        except Exception as exc:
+            self.llama.reset()
+            self._disable_snapshots(exc)
+            return
+        prefix_cache.write(
+            self.prefix_dir, file_key, prefix_cache.PrefixState(cut_state.tokens, cut_state.state)
+        )
+
+    def _from_disk(self, prefix: str) -> _Snapshot | None:
+        if self.prefix_dir is None or not prefix_cache.enabled():
+            return None
+        try:
+            file_key = prefix_cache.key(model=self.path, n_ctx=self.llama.n_ctx(), prefix=prefix)
+        except (OSError, ImportError):
+            return None
+        saved = prefix_cache.read(self.prefix_dir, file_key)
+        if saved is None:
+            return None
+        self._settled.add(prefix)
+        return _Snapshot(saved.tokens, saved.state, from_disk=True)
+
+    def _restore(self, prefix: str) -> None:
+        if not self._snapshots_work:
+            return
+        snapshot = self.snapshots.get(prefix)
+        if snapshot is None:
+            snapshot = self._from_disk(prefix)
+            if snapshot is None:
+                return
+            self.snapshots[prefix] = snapshot
         self.snapshots.move_to_end(prefix)
         try:
-            import ctypes
-
-            import llama_cpp
-
-            buffer = (ctypes.c_uint8 * len(snapshot.state)).from_buffer_copy(snapshot.state)
-            done = llama_cpp.llama_state_set_data(self.llama._ctx.ctx, buffer, len(snapshot.state))
-            if int(done) != len(snapshot.state):
-                raise RuntimeError(f"llama_state_set_data took {done} of {len(snapshot.state)}")
-            n = len(snapshot.tokens)
-            self.llama.input_ids[:n] = snapshot.tokens
-            self.llama.n_tokens = n
+            self._apply(snapshot)
             # The restored logits are stale: llama-cpp-python must evaluate before sampling.
             self.llama._requires_eval = True
         except Exception as exc:
             self.llama.reset()  # a half-restored context must not be reused
+            if snapshot.from_disk and self.prefix_dir is not None:
+                logger.warning("discarding a saved prefix state llama.cpp refused: %s", exc)
+                del self.snapshots[prefix]
+                with contextlib.suppress(Exception):
+                    file_key = prefix_cache.key(
+                        model=self.path, n_ctx=self.llama.n_ctx(), prefix=prefix
+                    )
+                    prefix_cache.discard(self.prefix_dir, file_key)
+                return
             self._disable_snapshots(exc)
+
+    def _apply(self, snapshot: _Snapshot) -> None:
+        import ctypes
+
+        import llama_cpp
+
+        buffer = (ctypes.c_uint8 * len(snapshot.state)).from_buffer_copy(snapshot.state)
+        done = llama_cpp.llama_state_set_data(self.llama._ctx.ctx, buffer, len(snapshot.state))
+        if int(done) != len(snapshot.state):
+            raise RuntimeError(f"llama_state_set_data took {done} of {len(snapshot.state)}")
+        n = len(snapshot.tokens)
+        self.llama.input_ids[:n] = snapshot.tokens
+        self.llama.n_tokens = n
 
     def _disable_snapshots(self, exc: Exception) -> None:
         logger.warning("context snapshots disabled (%s: %s)", type(exc).__name__, exc)
         self._snapshots_work = False
         self.snapshots.clear()
+
+
+def _digest(message: Any) -> str:
+    return hashlib.sha256(json.dumps(message, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _last_message_start(llama: Any, tokens: list[int]) -> int | None:
+    """Where the last message starts in ``tokens`` (a prompt and its answer) for a ChatML
+    chat format (``<|im_start|>role ... <|im_end|>``, the embedded model's): the next to
+    last ``<|im_start|>`` (the last opens the answer).  None for other formats."""
+    try:
+        marker = llama.tokenize(b"<|im_start|>", add_bos=False, special=True)
+    except Exception:
+        return None
+    if len(marker) != 1:
+        return None
+    starts = [i for i, token in enumerate(tokens) if token == marker[0]]
+    return starts[-2] if len(starts) >= 3 else None
 
 
 def _static_prefix(messages: Any) -> str | None:
@@ -256,7 +355,7 @@ def load(path: Path | None = None) -> EmbeddedModel:
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelUnavailableError(f"llama.cpp could not load {resolved}: {exc}") from exc
-        model = EmbeddedModel(path=resolved, llama=llama)
+        model = EmbeddedModel(path=resolved, llama=llama, prefix_dir=cache_dir() / "prefixes")
         if not _loaded:
             atexit.register(_close_all)
         _loaded[resolved] = model
