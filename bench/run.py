@@ -280,6 +280,9 @@ def run_live(articles: list[Path], systems: list[str], out: dict[str, Any], save
 
 
 def main() -> int:
+    # The in-process system starts cold, like the server: no prefix states saved by earlier
+    # processes (bench/cold_start.py measures what they save).
+    os.environ.setdefault("NEWSBRIEF_PREFIX_CACHE", "off")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="article slugs (default: every fixture)")
     parser.add_argument(
