@@ -46,6 +46,7 @@ def test_key_changes_with_everything_the_state_depends_on(model_file: Path) -> N
         lambda raw: b"something else\n" + raw,  # not a state file
         lambda raw: raw.replace(b'"key": "k1"', b'"key": "k9"'),  # another prefix's state
         lambda raw: raw[: len(prefix_cache.MAGIC)] + b"{not json\n",
+        lambda raw: raw[:-1] + b"S",  # a flipped byte in the state
     ],
 )
 def test_a_damaged_or_foreign_file_is_ignored_with_a_warning(
