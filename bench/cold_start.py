@@ -14,10 +14,9 @@ Needs the ``local`` extra.  Writes ``bench/results/cold-start-DATE.json``.
 from __future__ import annotations
 
 import argparse
-import datetime
+import datetime as dt
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -25,8 +24,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from newsbrief.brief import Brief
 from newsbrief.evaluate import score_brief
+from run import machine_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).with_name("newsbrief")
@@ -75,13 +77,8 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row), flush=True)
     ratios = [r["warm"]["wall_s"] / r["cold"]["wall_s"] for r in rows]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     result = {
-        "date": datetime.date.today().isoformat(),
-        "commit": commit,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        **machine_facts(),
         "median_warm_over_cold": round(statistics.median(ratios), 3),
         "median_cold_s": round(statistics.median(r["cold"]["wall_s"] for r in rows), 1),
         "median_warm_s": round(statistics.median(r["warm"]["wall_s"] for r in rows), 1),
@@ -92,7 +89,7 @@ def main() -> None:
         "articles": len(rows),
         "rows": rows,
     }
-    out = args.out or ROOT / "bench" / "results" / f"cold-start-{result['date']}.json"
+    out = args.out or ROOT / "bench" / "results" / f"cold-start-{dt.date.today().isoformat()}.json"
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=1))
     print(f"wrote {out}")

@@ -22,12 +22,11 @@ Needs the ``local`` extra.  Writes ``bench/results/speculative-DATE.json``.
 from __future__ import annotations
 
 import argparse
-import datetime
+import datetime as dt
 import hashlib
 import json
 import os
-import platform
-import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,9 @@ from llama_cpp.llama_speculative import LlamaDraftModel, LlamaPromptLookupDecodi
 
 import newsbrief
 from newsbrief import embedded
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import machine_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 WARMUP = "village-library-reopens"
@@ -180,17 +182,12 @@ def main() -> None:
             "drafted": sum(r["drafted"] for r in mine),
             "same_briefs": sum(bool(r.get("same_brief_as_none")) for r in mine),
         }
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     result = {
-        "date": datetime.date.today().isoformat(),
-        "commit": commit,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        **machine_facts(),
         "summary": summary,
         "rows": rows,
     }
-    out = args.out or ROOT / "bench" / "results" / f"speculative-{result['date']}.json"
+    out = args.out or ROOT / "bench" / "results" / f"speculative-{dt.date.today().isoformat()}.json"
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(summary, indent=1))
     print(f"wrote {out}")
