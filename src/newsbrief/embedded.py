@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import hashlib
 import importlib
 import json
@@ -129,6 +130,7 @@ class _Snapshot:
     tokens: tuple[int, ...]
     state: bytes
     from_disk: bool = False  # holds the prefix only: replaced by a fuller one once used
+    first_question: str = ""  # digest of the last message of the request it was saved after
 
 
 @dataclass
@@ -154,8 +156,6 @@ class EmbeddedModel:
     prefix_dir: Path | None = None
     _last_prefix: str | None = field(default=None, repr=False)
     _snapshots_work: bool = field(default=True, repr=False)
-    # Per prefix with a snapshot: the hash of the first last message seen after it.
-    _first_question: dict[str, str] = field(default_factory=dict, repr=False)
     _settled: set[str] = field(default_factory=set, repr=False)  # on disk, or never will be
 
     def create(self, **kwargs: Any) -> Any:
@@ -172,11 +172,11 @@ class EmbeddedModel:
             completion = self.llama.create_chat_completion_openai_v1(**kwargs)
             self._last_prefix = prefix
             if prefix is not None:
+                question = _digest(messages[-1])
                 snapshot = self.snapshots.get(prefix)
                 if snapshot is None or snapshot.from_disk:
-                    self._save(prefix)
-                    self._first_question.setdefault(prefix, _digest(messages[-1]))
-                elif _digest(messages[-1]) != self._first_question.get(prefix):
+                    self._save(prefix, question)
+                elif question != snapshot.first_question:
                     self._persist(prefix, snapshot.tokens)
             return completion
 
@@ -192,11 +192,11 @@ class EmbeddedModel:
         tokens = tuple(int(t) for t in self.llama.input_ids[: self.llama.n_tokens])
         return _Snapshot(tokens, bytes(buffer)[:written])
 
-    def _save(self, prefix: str) -> None:
+    def _save(self, prefix: str, question: str) -> None:
         if not self._snapshots_work:
             return
         try:
-            self.snapshots[prefix] = self._state()
+            self.snapshots[prefix] = dataclasses.replace(self._state(), first_question=question)
             self.snapshots.move_to_end(prefix)
             while len(self.snapshots) > SNAPSHOTS:
                 self.snapshots.popitem(last=False)
