@@ -727,7 +727,7 @@ def encoded_messages(messages: list[dict[str, str]] | RenderedQuestion) -> str:
     try:
         static = tuple((m["role"], m["content"]) for m in messages[:-1] if len(m) == 2)
         if 0 < len(static) == len(messages) - 1:
-            return f"[{_encoded_head(static)},{_encoded_message(messages[-1])}]"
+            return f"{_encoded_prefix(static)}{_encoded_message(messages[-1])}]"
     except (KeyError, TypeError):  # another shape of message, or a value that is not hashable
         pass
     return canonical_json(messages)
@@ -742,25 +742,25 @@ def messages_key(key_of: FieldKey, messages: list[dict[str, str]] | RenderedQues
 
 
 def _encoded_last(question: RenderedQuestion) -> str:
-    return f'{{"content":{_json_string(question.content)},"role":{_json_string(question.role)}}}'
+    return _encoded_turn(question.role, question.content)
+
+
+def _encoded_turn(role: str, content: str) -> str:
+    """``canonical_json({"role": role, "content": content})``, without the encoder."""
+    return f'{{"content":{_json_string(content)},"role":{_json_string(role)}}}'
 
 
 @functools.lru_cache(maxsize=32)
 def _encoded_prefix(head: tuple[tuple[str, str], ...]) -> str:
     """The messages' canonical JSON up to the last message: ``[`` head ``,``."""
-    return f"[{_encoded_head(head)},"
+    return canonical_json([{"role": role, "content": content} for role, content in head])[:-1] + ","
 
 
 def _encoded_message(message: dict[str, str]) -> str:
     content, role = message.get("content"), message.get("role")
     if len(message) == 2 and isinstance(content, str) and isinstance(role, str):
-        return f'{{"content":{_json_string(content)},"role":{_json_string(role)}}}'
+        return _encoded_turn(role, content)
     return canonical_json(message)
-
-
-@functools.lru_cache(maxsize=32)
-def _encoded_head(head: tuple[tuple[str, str], ...]) -> str:
-    return canonical_json([{"role": role, "content": content} for role, content in head])[1:-1]
 
 
 @functools.lru_cache(maxsize=64)
