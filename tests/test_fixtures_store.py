@@ -8,10 +8,10 @@ import pytest
 
 from newsbrief.errors import ConfigurationError, FixtureError, FixtureMissError
 from newsbrief.fixtures import (
+    FieldKey,
     FixtureStore,
     _response_as_saved,
     canonical_json,
-    key_of_one_field,
     request_key,
     request_key_of_encoded,
     resolve_mode,
@@ -36,9 +36,9 @@ def test_key_of_encoded_fields_is_the_key_of_the_request() -> None:
 
 
 @pytest.mark.parametrize("name", ["messages", "aaa", "zzz"])
-def test_key_of_one_field_is_the_key_of_the_request(name: str) -> None:
+def test_field_key_is_the_key_of_the_request(name: str) -> None:
     fields = {field: canonical_json(value) for field, value in REQUEST.items() if field != name}
-    key_of = key_of_one_field(fields, name)
+    key_of = FieldKey(fields, name)
     for value in (["a", "é"], {"k": None}, "x"):
         encoded = {**fields, name: canonical_json(value)}
         assert key_of(canonical_json(value)) == request_key_of_encoded(encoded)
@@ -47,7 +47,7 @@ def test_key_of_one_field_is_the_key_of_the_request(name: str) -> None:
 
 def test_key_with_a_saved_prefix_is_the_key_of_the_whole_value() -> None:
     fields = {field: canonical_json(value) for field, value in REQUEST.items() if field != "m"}
-    key_of = key_of_one_field(fields, "m")
+    key_of = FieldKey(fields, "m")
     prefixes = [f"[{i}é," for i in range(40)]  # more than the prefixes it keeps
     for _ in range(2):
         for prefix in prefixes:
@@ -61,7 +61,7 @@ def test_key_of_a_rendered_question_is_the_key_of_its_messages() -> None:
     from newsbrief.prompts import RenderedQuestion, load_prompt
 
     fields = {f: canonical_json(v) for f, v in REQUEST.items() if f != "messages"}
-    key_of = key_of_one_field(fields, "messages")
+    key_of = FieldKey(fields, "messages")
     for name, values in (
         ("figure", {"sentence": "Seven died.", "number": "Seven"}),
         ("summary", {"article": "“Quoted”\nline"}),

@@ -114,12 +114,6 @@ class FieldKey:
         return digest.hexdigest()
 
 
-def key_of_one_field(fields: dict[str, str], name: str) -> FieldKey:
-    """`request_key_of_encoded` as a function of field ``name``'s canonical JSON (see
-    `FieldKey`)."""
-    return FieldKey(fields, name)
-
-
 @functools.lru_cache(maxsize=64)
 def _encoded_name(name: str) -> str:
     return canonical_json(name)

@@ -54,7 +54,6 @@ from newsbrief.fixtures import (
     FieldKey,
     FixtureStore,
     canonical_json,
-    key_of_one_field,
     request_key,
 )
 from newsbrief.prompts import RenderedQuestion
@@ -765,8 +764,8 @@ def _encoded_message(message: dict[str, str]) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _key_by_messages(fixed: tuple[tuple[str, str], ...]) -> FieldKey:
-    """`key_of_one_field` for "messages", shared by the clients of a process (one per brief)."""
-    return key_of_one_field(dict(fixed), "messages")
+    """The `FieldKey` of "messages", shared by the clients of a process (one per brief)."""
+    return FieldKey(dict(fixed), "messages")
 
 
 def _content(completion: Any) -> str:
