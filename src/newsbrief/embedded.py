@@ -218,7 +218,7 @@ class EmbeddedModel:
         if cut is None or tokens[:cut] != list(first[:cut]):
             return  # not a chat format whose messages can be told apart: memory only
         try:
-            file_key = prefix_cache.key(model=self.path, n_ctx=self.llama.n_ctx(), prefix=prefix)
+            file_key = self._file_key(prefix)
             whole, requires_eval = self._state(), self.llama._requires_eval
             if not self.llama._ctx.kv_cache_seq_rm(-1, cut, -1):
                 return
@@ -234,11 +234,14 @@ class EmbeddedModel:
             self.prefix_dir, file_key, prefix_cache.PrefixState(cut_state.tokens, cut_state.state)
         )
 
+    def _file_key(self, prefix: str) -> str:
+        return prefix_cache.key(model=self.path, n_ctx=self.llama.n_ctx(), prefix=prefix)
+
     def _from_disk(self, prefix: str) -> _Snapshot | None:
         if self.prefix_dir is None or not prefix_cache.enabled():
             return None
         try:
-            file_key = prefix_cache.key(model=self.path, n_ctx=self.llama.n_ctx(), prefix=prefix)
+            file_key = self._file_key(prefix)
         except (OSError, ImportError):
             return None
         saved = prefix_cache.read(self.prefix_dir, file_key)
@@ -267,10 +270,7 @@ class EmbeddedModel:
                 logger.warning("discarding a saved prefix state llama.cpp refused: %s", exc)
                 del self.snapshots[prefix]
                 with contextlib.suppress(Exception):
-                    file_key = prefix_cache.key(
-                        model=self.path, n_ctx=self.llama.n_ctx(), prefix=prefix
-                    )
-                    prefix_cache.discard(self.prefix_dir, file_key)
+                    prefix_cache.discard(self.prefix_dir, self._file_key(prefix))
                 return
             self._disable_snapshots(exc)
 
