@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,6 +55,28 @@ def test_embedded_model_briefs_the_seed_article_end_to_end(seed_text: str) -> No
     assert {14, 1, 9, 2018, 2020} <= {f.value for f in brief.figures}
 
 
+def _answer(model: embedded.EmbeddedModel, messages: list[dict[str, str]]) -> str:
+    response = model.create(messages=messages, max_tokens=30, temperature=0.0, seed=0)
+    return str(response.choices[0].message.content)
+
+
+@contextlib.contextmanager
+def _counting_evals(llama: Any) -> Iterator[list[int]]:
+    """The sizes of the token batches ``llama`` evaluates inside the block."""
+    evaluated: list[int] = []
+    original_eval = llama.eval
+
+    def counting_eval(tokens: list[int]) -> None:
+        evaluated.append(len(tokens))
+        original_eval(tokens)
+
+    llama.eval = counting_eval
+    try:
+        yield evaluated
+    finally:
+        del llama.eval
+
+
 def test_switching_question_kinds_restores_a_snapshot_and_answers_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -63,31 +88,20 @@ def test_switching_question_kinds_restores_a_snapshot_and_answers_the_same(
     model = embedded.load()
     attribution, figure = load_prompt("attribution"), load_prompt("figure")
     question = attribution.render(sentence="Prices rose 4 percent in May, the office said.")
-    evaluated: list[int] = []
-    original_eval = model.llama.eval
 
-    def counting_eval(tokens: list[int]) -> None:
-        evaluated.append(len(tokens))
-        original_eval(tokens)
-
-    def ask(messages: list[dict[str, str]]) -> str:
-        response = model.create(messages=messages, max_tokens=30, temperature=0.0, seed=0)
-        return str(response.choices[0].message.content)
-
-    model.llama.eval = counting_eval
-    try:
-        ask(attribution.render(sentence="The minister will resign, diplomats told Reuters."))
-        ask(figure.render(sentence="Seven people died.", number="Seven"))
+    with _counting_evals(model.llama) as evaluated:
+        _answer(
+            model, attribution.render(sentence="The minister will resign, diplomats told Reuters.")
+        )
+        _answer(model, figure.render(sentence="Seven people died.", number="Seven"))
         evaluated.clear()
-        restored = ask(question)
+        restored = _answer(model, question)
         restored_prompt = evaluated[0]
         model.snapshots.clear()
         model.llama.reset()
         evaluated.clear()
-        cold = ask(question)
+        cold = _answer(model, question)
         cold_prompt = evaluated[0]
-    finally:
-        del model.llama.eval
     assert restored == cold
     assert cold_prompt > 400  # the instructions and eight examples
     assert restored_prompt < 40  # the new sentence and the chat markup around it
@@ -105,24 +119,14 @@ def test_a_new_process_starts_from_the_prefix_state_an_earlier_one_saved(tmp_pat
     first_sentence = "The minister will resign, diplomats told Reuters."
     second_sentence = "Prices rose 4 percent in May, the office said."
     question = attribution.render(sentence="The talks failed, according to two officials.")
-    evaluated: list[int] = []
-
-    def counting_eval(tokens: list[int]) -> None:
-        evaluated.append(len(tokens))
-        original_eval(tokens)
-
-    def ask(model: embedded.EmbeddedModel, messages: list[dict[str, str]]) -> str:
-        response = model.create(messages=messages, max_tokens=30, temperature=0.0, seed=0)
-        return str(response.choices[0].message.content)
 
     with loaded.lock:
         llama = loaded.llama
-        original_eval = llama.eval
         llama.reset()
         earlier = embedded.EmbeddedModel(path=loaded.path, llama=llama, prefix_dir=tmp_path)
-        ask(earlier, attribution.render(sentence=first_sentence))
+        _answer(earlier, attribution.render(sentence=first_sentence))
         assert not list(tmp_path.glob("*.state"))  # one question: maybe a re-ask's prefix
-        ask(earlier, attribution.render(sentence=second_sentence))
+        _answer(earlier, attribution.render(sentence=second_sentence))
         (saved_file,) = tmp_path.glob("*.state")
         saved = prefix_cache.read(tmp_path, saved_file.stem)
         assert saved is not None
@@ -130,18 +134,17 @@ def test_a_new_process_starts_from_the_prefix_state_an_earlier_one_saved(tmp_pat
         assert saved_text.endswith("<|im_end|>\n")  # the last example's answer, no question
         assert "minister" not in saved_text and "Prices" not in saved_text
 
-        llama.eval = counting_eval
         try:
-            llama.reset()
-            cold = ask(embedded.EmbeddedModel(path=loaded.path, llama=llama), question)
-            cold_prompt = evaluated[0]
-            llama.reset()
-            evaluated.clear()
-            later = embedded.EmbeddedModel(path=loaded.path, llama=llama, prefix_dir=tmp_path)
-            warm = ask(later, question)
-            warm_prompt = evaluated[0]
+            with _counting_evals(llama) as evaluated:
+                llama.reset()
+                cold = _answer(embedded.EmbeddedModel(path=loaded.path, llama=llama), question)
+                cold_prompt = evaluated[0]
+                llama.reset()
+                evaluated.clear()
+                later = embedded.EmbeddedModel(path=loaded.path, llama=llama, prefix_dir=tmp_path)
+                warm = _answer(later, question)
+                warm_prompt = evaluated[0]
         finally:
-            del llama.eval
             llama.reset()
     assert warm == cold
     assert cold_prompt > 400
