@@ -100,9 +100,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from number_parser import parse_number as _number_parser_parse
+
+from newsbrief.alternation import trie
 
 __all__ = ["FigureKind", "NumberMention", "Qualifier", "find_numbers", "parse_number"]
 
@@ -859,26 +861,6 @@ def _ordinal_word_atom(text: str, m: re.Match[str]) -> _Atom | None:
     return _Atom(start, start, end, Decimal(value), "ordinal")
 
 
-def _trie(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` as a trie (one branch per next letter): the engine
-    drops a word that cannot match at its first letters instead of trying each word."""
-    root: dict[str, dict[str, Any]] = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict[str, Any]]) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
-
-
 # Every word a `_MASTER` match can start with, as a whole word (lower case; matched with
 # the same case-insensitive rules as the master's own words).
 _MONTH_WORDS: Final = (
@@ -901,7 +883,7 @@ _FIRST_WORDS: Final = frozenset(
 # is neither a letter nor a space (digits, currency signs, quote marks, ...) or a whole
 # word of `_FIRST_WORDS`.  A superset of the master's starts (tests check the scan is the
 # same as searching everywhere); most words of a text are not among them.
-_CANDIDATE: Final = re.compile(rf"(?<!\w)(?:(?![^\W\d_])\S|(?i:{_trie(_FIRST_WORDS)})(?![^\W\d_]))")
+_CANDIDATE: Final = re.compile(rf"(?<!\w)(?:(?![^\W\d_])\S|(?i:{trie(_FIRST_WORDS)})(?![^\W\d_]))")
 
 
 def _scan(text: str) -> list[_Atom]:

@@ -20,6 +20,7 @@ import functools
 import logging
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -136,11 +137,14 @@ class ClaimAnswer(BaseModel):
 _checks: ContextVar[dict[str, Any]] = ContextVar("newsbrief_answer_checks", default={})  # noqa: B039
 
 
-def _claim_checks(evidence: str, context: str) -> dict[str, Any]:
-    """What `SelfContained` checks a rewrite of one claim against."""
+def _claim_checks(
+    evidence: str, context: str, numbers: list[NumberMention] | None = None
+) -> dict[str, Any]:
+    """What `SelfContained` checks a rewrite of one claim against; ``numbers`` are the
+    evidence's as its article reads them, else they are read from ``evidence`` alone."""
     own_words = _WORD.findall(evidence.casefold())
     return {
-        "numbers": _values(find_numbers(evidence)),
+        "numbers": _values(find_numbers(evidence) if numbers is None else numbers),
         "hedged": grounding.modality_of(evidence) == "hedged",
         "kept": [w for w in own_words if w not in _REFERENCE_WORDS],
         "allowed": set(own_words) | set(_WORD.findall(context.casefold())),
@@ -275,13 +279,20 @@ class _Run:
     _people: list[tuple[int, int]] | None = None
     _body: list[Sentence] | None = None
     _companies: list[tuple[int, int]] | None = None
+    _name_runs: list[grounding.NameRun] | None = None
     _numbers: list[NumberMention] | None = None
 
     def companies(self) -> list[tuple[int, int]]:
         """`grounding.company_mentions` of the article, found on first use."""
         if self._companies is None:
-            self._companies = grounding.company_mentions(self.article.text)
+            self._companies = grounding.company_mentions(self.article.text, self.name_runs())
         return self._companies
+
+    def name_runs(self) -> list[grounding.NameRun]:
+        """`grounding.name_runs` of the article (people and companies both), on first use."""
+        if self._name_runs is None:
+            self._name_runs = grounding.name_runs(self.article.text)
+        return self._name_runs
 
     def body(self) -> list[Sentence]:
         """`body_sentences` of the article, found on first use."""
@@ -290,16 +301,20 @@ class _Run:
         return self._body
 
     def numbers(self) -> list[NumberMention]:
-        """`find_numbers` of the article, found on first use (figures and the summary's
-        check both read them)."""
+        """`find_numbers` of the article, found on first use (figures, the checks of claim
+        rewrites and the summary's check read them)."""
         if self._numbers is None:
             self._numbers = find_numbers(self.article.text)
         return self._numbers
 
+    def numbers_in(self, start: int, end: int) -> list[NumberMention]:
+        """The article's number mentions that overlap ``[start, end)``."""
+        return [m for m in self.numbers() if m.start < end and start < m.end]
+
     def people(self) -> list[tuple[int, int]]:
         """`grounding.person_mentions` of the article, found on first use."""
         if self._people is None:
-            self._people = grounding.person_mentions(self.article.text)
+            self._people = grounding.person_mentions(self.article.text, self.name_runs())
         return self._people
 
     def ask(
@@ -597,7 +612,9 @@ def _self_contained_claims(run: _Run) -> None:
             messages,
             90,
             max_retries=REWRITE_RETRIES,
-            context=_claim_checks(evidence.text, f"{context} {speaker}"),
+            context=_claim_checks(
+                evidence.text, f"{context} {speaker}", run.numbers_in(evidence.start, evidence.end)
+            ),
         )
         if isinstance(answer, ValidationFailedError):
             run.issues.append(
@@ -765,10 +782,11 @@ def _figures(run: _Run) -> None:
     figures = run.figures
     mentions = [m for m in run.numbers() if m.kind != "ordinal"]
     body = run.body()
-    in_body = [m for m in mentions if any(s.start <= m.start < s.end for s in body)]
-    body_values = {(m.value, m.kind) for m in in_body}
+    # By start: mentions never overlap.
+    in_body = {m.start for m in mentions if any(s.start <= m.start < s.end for s in body)}
+    body_values = {(m.value, m.kind) for m in mentions if m.start in in_body}
     for mention in mentions:
-        if mention not in in_body and (mention.value, mention.kind) in body_values:
+        if mention.start not in in_body and (mention.value, mention.kind) in body_values:
             continue  # a headline repeating a figure of the body
         if _in_dateline(run.article.text, mention) or _counts_a_source(run, mention):
             continue
@@ -866,15 +884,20 @@ def _whole_sentences(summary: str, article: str) -> str:
 
 def _link_figures(claims: list[Claim], figures: list[Figure]) -> list[Claim]:
     """The claims, each citing the figures that stand inside its evidence."""
+    by_start = sorted(range(len(figures)), key=lambda i: figures[i].evidence.start)
+    starts = [figures[i].evidence.start for i in by_start]
     linked = []
     for claim in claims:
-        inside = [
-            f.id
-            for f in figures
-            for span in claim.evidence
-            if span.start <= f.evidence.start and f.evidence.end <= span.end
-        ]
-        linked.append(claim.model_copy(update={"figure_ids": inside}) if inside else claim)
+        inside: set[int] = set()
+        for span in claim.evidence:
+            # The figures that start inside the span, found by bisection: most do not.
+            for at in range(bisect_left(starts, span.start), bisect_left(starts, span.end)):
+                if figures[by_start[at]].evidence.end <= span.end:
+                    inside.add(by_start[at])
+        if inside:
+            ids = [figures[i].id for i in sorted(inside)]
+            claim = claim.model_copy(update={"figure_ids": ids})
+        linked.append(claim)
     return linked
 
 
