@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -1243,6 +1244,25 @@ def test_scanning_candidate_positions_finds_every_kind_of_start(text: str) -> No
 
     assert _scan_everywhere(text)
     assert _scan(text) == _scan_everywhere(text)
+
+
+def test_no_mark_but_the_first_marks_starts_a_number() -> None:
+    """The scan tries only `_FIRST_MARKS` among characters that are not letters: no other
+    one (symbols, quote marks, brackets, dashes, digits of other scripts aside) starts a
+    `_MASTER` match before any of these."""
+    from newsbrief.numbers import _FIRST_MARKS, _MASTER
+
+    allowed = re.compile(f"[{_FIRST_MARKS}]")
+    suffixes = ["5", "5 million", "90s", "1990s", "2016-09-26", "5:30", "5.5%", "5,000", ".5",
+                "$5", "one", "third", "US$5", " 5", "-5", "+5", "s"]  # fmt: skip
+    starts = [
+        ch
+        for ch in map(chr, range(0x21, 0x3000))
+        if not (ch.isalpha() or ch.isspace())
+        and any(_MASTER.match(f" {ch}{suffix}", 1) for suffix in suffixes)
+    ]
+    assert starts
+    assert [ch for ch in starts if not allowed.fullmatch(ch)] == []
 
 
 _BEFORE_WORDS = st.sampled_from(

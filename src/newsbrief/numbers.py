@@ -435,6 +435,16 @@ def _may_end_with(text: str, lo: int, start: int, ends: tuple[str, ...]) -> bool
     return not tail.isascii() or tail.lower().endswith(ends)
 
 
+def _word_before(
+    text: str, lo: int, start: int, pattern: re.Pattern[str], ends: tuple[str, ...]
+) -> re.Match[str] | None:
+    """``pattern.search(text, lo, start)`` for a pattern of a word (one of ``ends``, in
+    lower case) and whitespace at the end: searched only where `_may_end_with` allows."""
+    if not _may_end_with(text, lo, start, ends):
+        return None
+    return pattern.search(text, lo, start)
+
+
 # The "one" of "no one", "the one", "that one", "as one".
 _ONE_DETERMINER_BEFORE: Final = re.compile(
     r"(?<!\w)(?i:no|any|every|some|the|this|that|which|each|only|another|such|what|whichever"
@@ -485,7 +495,6 @@ _WORDS_THEN_TO: Final = re.compile(
     rf"\s+(?!(?i:from|to|and|or|but|while|whereas)\s){_GAP_WORD}"
     rf"(?:\s+(?!(?i:from|to|and|or|but|while|whereas)\s){_GAP_WORD}){{0,4}}\s+(?i:to)\s+"
 )
-_SPACES: Final = re.compile(r"\s+")
 
 _MAX_VALUE: Final = Decimal("1e300")  # beyond this a float is inf: not a figure
 _LOOKBACK: Final = 48  # longest qualifier or cue we look for before a number, with slack
@@ -538,7 +547,7 @@ class _Tail:
 
 
 def _words_key(phrase: str) -> str:
-    return _SPACES.sub(" ", phrase.strip().lower())
+    return " ".join(phrase.lower().split())  # the whitespace of str.split is re's \s
 
 
 def _cardinal_words_value(phrase: str) -> Decimal | None:
@@ -879,11 +888,16 @@ _FIRST_WORDS: Final = frozenset(
         *(code.lower() for code in _CURRENCY_CODES),
     }
 )
-# Where a `_MASTER` match can start: where no word character precedes, a character that
-# is neither a letter nor a space (digits, currency signs, quote marks, ...) or a whole
-# word of `_FIRST_WORDS`.  A superset of the master's starts (tests check the scan is the
-# same as searching everywhere); most words of a text are not among them.
-_CANDIDATE: Final = re.compile(rf"(?<!\w)(?:(?![^\W\d_])\S|(?i:{trie(_FIRST_WORDS)})(?![^\W\d_]))")
+# The characters other than letters a `_MASTER` branch can start with: a digit, the
+# point of ".5", a currency sign, the quote mark of "the '90s".
+_FIRST_MARKS: Final = r"\d.$£€¥₹'\u2018\u2019"
+# Where a `_MASTER` match can start: where no word character precedes, one of
+# `_FIRST_MARKS` or a whole word of `_FIRST_WORDS`.  A superset of the master's starts
+# (tests check the scan is the same as searching everywhere, and that no other mark starts
+# a match); most words of a text are not among them, nor are quote marks and brackets.
+_CANDIDATE: Final = re.compile(
+    rf"(?<!\w)(?:[{_FIRST_MARKS}]|(?i:{trie(_FIRST_WORDS)})(?![^\W\d_]))"
+)
 
 
 def _scan(text: str) -> list[_Atom]:
@@ -989,10 +1003,10 @@ def _combine_pair(text: str, a: _Atom, b: _Atom, floor: int) -> NumberMention | 
     if pair is None:
         return None
     window = max(floor, a.start - _LOOKBACK)
-    between = _BETWEEN_BEFORE.search(text, window, a.start)
+    between = _word_before(text, window, a.start, _BETWEEN_BEFORE, ("between",))
     if between is not None and b.qualifier is None and _AND_GAP.fullmatch(text, a.end, b.start):
         return _merged(text, between.start(), b, pair, qualifier="between", lower=pair.first)
-    from_ = _FROM_BEFORE.search(text, window, a.start)
+    from_ = _word_before(text, window, a.start, _FROM_BEFORE, ("from",))
     to_gap = _TO_GAP.fullmatch(text, a.end, b.start) is not None
     up_to = (
         b.qualifier == "at_most"
@@ -1007,7 +1021,7 @@ def _combine_pair(text: str, a: _Atom, b: _Atom, floor: int) -> NumberMention | 
         if is_range:
             return _merged(text, from_.start(), b, pair, qualifier="between", lower=pair.first)
         return _merged(text, from_.start(), b, pair, qualifier=b.qualifier, change_from=pair.first)
-    to_ = _TO_BEFORE.search(text, window, a.start)
+    to_ = _word_before(text, window, a.start, _TO_BEFORE, ("to",))
     if (
         to_ is not None
         and pair.kind != "date"
@@ -1047,7 +1061,7 @@ def _spaced_change(
     if a.kind == "date" or not a.rangeable:
         return None
     window = max(floor, a.start - _LOOKBACK)
-    from_ = _FROM_BEFORE.search(text, window, a.start)
+    from_ = _word_before(text, window, a.start, _FROM_BEFORE, ("from",))
     if from_ is None or _RANGE_WORD_BEFORE.search(
         text, max(0, from_.start() - _LOOKBACK), from_.start()
     ):
