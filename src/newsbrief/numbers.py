@@ -104,7 +104,7 @@ from typing import Final, Literal
 
 from number_parser import parse_number as _number_parser_parse
 
-from newsbrief.alternation import trie
+from newsbrief.alternation import by_first_letter, trie
 
 __all__ = ["FigureKind", "NumberMention", "Qualifier", "find_numbers", "parse_number"]
 
@@ -381,13 +381,13 @@ _PERCENT_AFTER: Final = re.compile(
     r"(?P<pp>\s+(?i:percentage\s+points?)(?!\w))|\s?%|\s*(?i:per\s?cent|percent|pct)(?!\w)"
 )
 _CURRENCY_AFTER: Final = re.compile(
-    rf"\s+(?:(?i:(?P<w>{_alternation(_CURRENCY_WORDS)}))|(?P<c>{'|'.join(_CURRENCY_CODES)}))"
+    rf"\s+(?:(?i:(?P<w>{by_first_letter(_alternation(_CURRENCY_WORDS))}))|(?P<c>{'|'.join(_CURRENCY_CODES)}))"
     r"(?!\w)"
 )
 # Hundredths of a currency the number does not name: "50 cents" -> 0.5, unit unknown.
 _CENTS_AFTER: Final = re.compile(r"\s+(?i:cents?|pence|eurocents?)(?!\w)")
 _UNIT_AFTER: Final = re.compile(
-    rf"\s?(?P<deg>°\s?[CF]?)|\s+(?i:(?P<w>{_alternation(_UNIT_WORDS)}))(?![\w/])"
+    rf"\s?(?P<deg>°\s?[CF]?)|\s+(?i:(?P<w>{by_first_letter(_alternation(_UNIT_WORDS))}))(?![\w/])"
 )
 _COMPOUND_AFTER: Final = re.compile(rf"[{_HY}](?P<w>[^\W\d_]{{2,}})")
 _COMPOUND_SCALE_AFTER: Final = re.compile(
@@ -398,7 +398,7 @@ _LONE_LETTER_AFTER: Final = re.compile(rf"[{_HY}][^\W\d_](?![\w])")
 
 _QUALIFIER_BEFORE: Final = re.compile(
     r"(?<!\w)(?i:(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
-    rf"(?P<q>{_alternation(_QUALIFIERS)}))\s+$"
+    rf"(?P<q>{by_first_letter(_alternation(_QUALIFIERS))}))\s+$"
 )
 # A label before a number makes it a name, not a figure ("Route 66", "Article 5").
 _LABEL_WORDS: Final = (
@@ -891,12 +891,18 @@ _FIRST_WORDS: Final = frozenset(
 # The characters other than letters a `_MASTER` branch can start with: a digit, the
 # point of ".5", a currency sign, the quote mark of "the '90s".
 _FIRST_MARKS: Final = r"\d.$£€¥₹'\u2018\u2019"
+# What a number that starts with "a" or "an" goes on with: "a third", "a few hundred",
+# "a couple of thousand", "a dozen", "a million", "a-third", "A$5".
+_AFTER_A: Final = ("few", "couple", *_SCALES, *_DENOMINATORS)
 # Where a `_MASTER` match can start: where no word character precedes, one of
-# `_FIRST_MARKS` or a whole word of `_FIRST_WORDS`.  A superset of the master's starts
-# (tests check the scan is the same as searching everywhere, and that no other mark starts
-# a match); most words of a text are not among them, nor are quote marks and brackets.
+# `_FIRST_MARKS`, "a" or "an" before one of `_AFTER_A`, or a whole word of `_FIRST_WORDS`.
+# A superset of the master's starts (tests check the scan is the same as searching
+# everywhere, and that no other mark starts a match); most words of a text are not among
+# them ("a" least of all), nor are quote marks and brackets.
 _CANDIDATE: Final = re.compile(
-    rf"(?<!\w)(?:[{_FIRST_MARKS}]|(?i:{trie(_FIRST_WORDS)})(?![^\W\d_]))"
+    rf"(?<!\w)(?:[{_FIRST_MARKS}]"
+    rf"|(?i:an?)(?=[{_HY}$]|\s+(?i:{trie(_AFTER_A)}))"
+    rf"|(?i:{trie(_FIRST_WORDS - {'a', 'an'})})(?![^\W\d_]))"
 )
 
 
