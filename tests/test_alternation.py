@@ -67,10 +67,13 @@ def test_a_trie_matches_each_word_and_prefers_the_longest() -> None:
     ("grouped", "words"),
     [
         (grounding._ANY_CUE, grounding._CUE_WORDS),
-        (grounding._HEDGES, grounding._HEDGE_WORDS),
+        (
+            grounding._DENIALS_OR_HEDGES,
+            f"{grounding._DENIAL_WORDS}|{grounding._HEDGE_WORDS}",
+        ),
         (grounding._DENIALS, grounding._DENIAL_WORDS),
     ],
-    ids=["cues", "hedges", "denials"],
+    ids=["cues", "denials or hedges", "denials"],
 )
 def test_the_grouped_cue_patterns_find_what_the_plain_ones_find(
     grouped: re.Pattern[str], words: str

@@ -154,6 +154,7 @@ def test_paraphrase_is_not_a_quotation() -> None:
         ("the deal is expected to close in March", "hedged"),
         ("The ministry denied that any payment was made", "denied"),
         ("a spokesman said the report was untrue", "denied"),
+        ("the firm may appeal, but it denied the claims", "denied"),  # a hedge first
         ("Fourteen rockets hit various locations across Erbil", "asserted"),
     ],
 )

@@ -236,17 +236,22 @@ def _read_bytes(path: str) -> bytes:
     Replay reads ~30 small files per brief; ``open(...).read()`` builds a file object and
     reads until an empty read, about twice the cost of these three system calls.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        chunks = [os.read(fd, _READ_SIZE)]
-        while len(chunks[-1]) == _READ_SIZE:  # a short read is the end of a regular file
-            chunks.append(os.read(fd, _READ_SIZE))
+        data = os.read(fd, _READ_SIZE)
+        if len(data) == _READ_SIZE:  # a short read is the end of a regular file
+            chunks = [data]
+            while len(chunks[-1]) == _READ_SIZE:
+                chunks.append(os.read(fd, _READ_SIZE))
+            data = b"".join(chunks)
     finally:
         os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return data
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _READ_SIZE = 1 << 16  # recordings are 1-10 KB
+_HEAD = f'{{\n "format": {FORMAT_VERSION},\n "key": "'.encode()
 _RESPONSE_MEMBER = b'\n "response": '
 
 
@@ -261,7 +266,7 @@ def _response_as_saved(raw: bytes, key: str) -> Any | None:
     standard library's speed on these files), which rejects anything after the value.
     Anything else returns None and the caller parses the whole file.
     """
-    if not raw.startswith(f'{{\n "format": {FORMAT_VERSION},\n "key": "{key}",\n'.encode()):
+    if not (raw.startswith(_HEAD) and raw.startswith(f'{key}",\n'.encode(), len(_HEAD))):
         return None
     at = raw.rfind(_RESPONSE_MEMBER)
     if at < 0:

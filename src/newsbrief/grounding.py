@@ -249,7 +249,7 @@ SPEECH_VERBS = (
 # Words that can attribute something to someone: speech, writing, belief, intention, finding.
 # Broad on purpose: it only decides which sentences the model is asked about (PolNeAR's dev
 # articles attribute through "criticized", "called for", "vowed", "found", "tweeted", ...).
-# Searched in lowercased text without IGNORECASE (as _HEDGES and _DENIALS), its words grouped
+# Searched in lowercased text without IGNORECASE (as the hedges and denials), its words grouped
 # by first letter (`by_first_letter`): ~3x faster each, and the same matches.
 _CUE_WORDS = (
     rf"{SPEECH_VERBS}|according to|statements?|interviews?|quoted|cited|citing|told|tell|"
@@ -278,12 +278,13 @@ _HEDGE_WORDS = (
     r"believed to|thought to|estimated|as many as|as high as|as much as|up to|could be|"
     r"potential(ly)?|probably|suspected"
 )
-_HEDGES = _words_pattern(_HEDGE_WORDS)
 _DENIAL_WORDS = (
     r"denied|denies|deny|denying|rejected the (claim|allegation|report)s?|dismissed|"
     r"refuted|not true|untrue|false|baseless"
 )
 _DENIALS = _words_pattern(_DENIAL_WORDS)
+# Either kind, denials first: one search tells most sentences (neither) from the rest.
+_DENIALS_OR_HEDGES = _words_pattern(f"{_DENIAL_WORDS}|{_HEDGE_WORDS}")
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _DETERMINER = re.compile(r"^(a|an|the|its|their|his|her)\b")
 _ACCORDING_TO_END = re.compile(r"according to\s+$", re.IGNORECASE)
@@ -500,11 +501,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def modality_of(text: str) -> Modality:
     """``denied`` for a denial, ``hedged`` for "may", "as many as", "is set to", ..."""
     lowered = text.lower()
-    if _DENIALS.search(lowered):
+    first = _DENIALS_OR_HEDGES.search(lowered)
+    if first is None:
+        return "asserted"
+    # A denial anywhere wins; none starts before the first match of either kind.
+    if _DENIALS.search(lowered, first.start()):
         return "denied"
-    if _HEDGES.search(lowered):
-        return "hedged"
-    return "asserted"
+    return "hedged"
 
 
 def is_quotation(sentence: str, start: int, end: int) -> bool:

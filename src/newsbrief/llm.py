@@ -388,10 +388,10 @@ class ModelClient:
         extras = _request_extras.get((response_model, self.backend.mode, constrained))
         if extras is None:
             return None
-        keyed_sampling = tuple((k, v) for k, v in sampling.items() if k in SAMPLING_KEYS)
-        frame = (response_model, constrained, keyed_sampling)
+        frame = (response_model, constrained, tuple(sampling.items()))
         key_of = self._keys_by_messages.get(frame)
         if key_of is None:
+            keyed_sampling = tuple((k, v) for k, v in sampling.items() if k in SAMPLING_KEYS)
             fixed = {
                 **self._encoded_fixed_fields,
                 "sampling": canonical_json(dict(keyed_sampling)),
