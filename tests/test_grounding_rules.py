@@ -125,6 +125,18 @@ def test_content_of_a_quote_is_the_quotation() -> None:
     assert is_quotation(sentence, start, start + len(content))
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='ab “”"‘’,.\n\u00a0', max_size=12), st.data())
+def test_is_quotation_reads_the_marks_around_the_span(text: str, data: st.DataObject) -> None:
+    """Whitespace before the span, then an opening mark; ",", "." and spaces after it,
+    then a closing mark or the end (the rule as it was first written, on slices)."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    before, after = text[:start].rstrip(), text[end:].lstrip(",. ")
+    expected = before.endswith(("“", '"', "‘")) and after[:1] in ("”", '"', "’", "")
+    assert is_quotation(text, start, end) == expected
+
+
 def test_content_after_said_that() -> None:
     sentence = "Figueroa said that Stein complied with police orders and left the area."
     assert _content(sentence, "Figueroa") == "Stein complied with police orders and left the area"

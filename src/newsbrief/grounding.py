@@ -349,15 +349,16 @@ def classify_source(phrase: str) -> SourceKind:
     folded = text.casefold()
     if folded in OUTLETS or GENERIC_OUTLETS.match(text):
         return "media_outlet"
-    if _DETERMINER.match(folded) and DOCUMENT_WORDS.search(_HEAD_CUT.sub("", text)):
-        return "document"
     head = _HEAD_CUT.sub("", text)
+    if _DETERMINER.match(folded) and DOCUMENT_WORDS.search(head):
+        return "document"
     head_words = _tokens(head)
     if ANONYMOUS_START.match(text) and not any(
         _is_name_token(w) and w.casefold() not in TITLE_WORDS for w in head_words[1:]
     ):
         return "anonymous"
-    if split_role(text)[1] is not None:
+    name, role = split_role(text)
+    if role is not None:
         return "named_person"
     if STRONG_ORGANIZATION_WORDS.search(text):
         return "organization"
@@ -365,7 +366,6 @@ def classify_source(phrase: str) -> SourceKind:
         return "government_body"
     if ORGANIZATION_WORDS.search(text) or (len(head_words) == 1 and head.isupper()):
         return "organization"
-    name, _role = split_role(text)
     name_words = _tokens(name)
     if name_words and all(_is_name_token(w) for w in name_words):
         return "named_person"
@@ -512,9 +512,16 @@ def modality_of(text: str) -> Modality:
 
 def is_quotation(sentence: str, start: int, end: int) -> bool:
     """True when ``sentence[start:end]`` lies inside quotation marks."""
-    before = sentence[:start].rstrip()
-    after = sentence[end:].lstrip(",. ")
-    return before.endswith(("“", '"', "‘")) and after[:1] in ("”", '"', "’", "")
+    # Character by character from the span outwards: ``sentence`` may be a whole article.
+    before = start
+    while before > 0 and sentence[before - 1].isspace():
+        before -= 1
+    if before == 0 or sentence[before - 1] not in '“"‘':
+        return False
+    after = end
+    while after < len(sentence) and sentence[after] in ",. ":
+        after += 1
+    return after == len(sentence) or sentence[after] in '”"’'
 
 
 OPENING_QUOTES = ("“", '"')
@@ -621,6 +628,10 @@ _PAIR_START = re.compile(
     + "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
     + "))"
 )
+# The same starts, found as the whitespace before them (re skips to whitespace quickly;
+# a pattern that opens with a lookbehind is tried at every character): `_PAIR_START`
+# matches at 0 or where this matches the character before.
+_BEFORE_PAIR_START = re.compile(r"\s(?=" + _PAIR_START.pattern.removeprefix(r"(?<!\S)") + ")")
 
 
 def _name_candidates(text: str) -> Iterator[NameRun]:
@@ -628,8 +639,11 @@ def _name_candidates(text: str) -> Iterator[NameRun]:
     "The", "A" or "An", in order, not overlapping: what a person's or a company's name can
     be.  Only capitalised words that `_PAIR_START` lets through are tried."""
     covered = 0
-    for capital in _PAIR_START.finditer(text):
-        if capital.start() >= covered and (run := _name_run(text, capital.start())):
+    starts = [m.end() for m in _BEFORE_PAIR_START.finditer(text)]
+    if _PAIR_START.match(text):
+        starts.insert(0, 0)
+    for start in starts:
+        if start >= covered and (run := _name_run(text, start)):
             covered = run[-1][2]
             if len(run) >= 2 and run[0][0] not in ("The", "A", "An"):
                 yield run
