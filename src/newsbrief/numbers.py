@@ -488,6 +488,11 @@ _TO_GAP: Final = re.compile(r"\s+(?i:to)\s+")
 _FROM_GAP: Final = re.compile(r"\s+(?i:from)\s+")
 _UP_FROM_GAP: Final = re.compile(r",?\s+(?i:up|down)\s+(?i:from)\s+")
 _DASH_GAP: Final = re.compile(rf"[{_HY}]|\s?\u2013\s?")
+# Any text two atoms can stand apart by and still make one mention (a range, a change, a
+# duration in two units): each merge of `_mention_at` asks for one of these gaps.
+_ANY_GAP: Final = re.compile(
+    "|".join(p.pattern for p in (_AND_GAP, _TO_GAP, _FROM_GAP, _UP_FROM_GAP, _DASH_GAP)) + r"|\s+"
+)
 _UP_TO_START: Final = re.compile(r"(?i:up\s+to)(?!\w)")
 # Between a change's two values: one to five words (or years), then "to".
 _GAP_WORD: Final = r"(?:[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*|" + _YEAR + ")"
@@ -1129,7 +1134,7 @@ def _mention_at(text: str, atoms: list[_Atom], i: int, floor: int) -> tuple[Numb
     two-unit duration or a range or change with the next atom, a change across a few
     words, else the atom alone."""
     a = atoms[i]
-    if i + 1 < len(atoms):
+    if i + 1 < len(atoms) and _ANY_GAP.fullmatch(text, a.end, atoms[i + 1].start) is not None:
         b = atoms[i + 1]
         merged = _two_unit_duration(text, a, b) or _combine_pair(text, a, b, floor)
         if merged is not None:
