@@ -430,19 +430,18 @@ def extend_with_title(text: str, start: int, end: int) -> int:
 
     "Iraqi Prime Minister Mustafa al-Kadhimi" when the model gave "Mustafa al-Kadhimi".
     """
-    words = list(re.finditer(r"\S+", text[max(0, start - 80) : start]))
-    base = max(0, start - 80)
+    words = list(_WORD_SPAN.finditer(text, max(0, start - 80), start))
     new_start = start
     seen_title = False
     for word in reversed(words):
         token = word.group()
-        if base + word.end() != new_start and text[base + word.end() : new_start].strip():
+        if word.end() != new_start and text[word.end() : new_start].strip():
             break
         if token.strip(",.").casefold() in TITLE_WORDS:
             seen_title = True
         elif not (_is_name_token(token) and not token.endswith((",", ".", ":", ";"))):
             break
-        new_start = base + word.start()
+        new_start = word.start()
     return new_start if seen_title else start
 
 
