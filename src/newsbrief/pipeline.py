@@ -782,8 +782,14 @@ def _figures(run: _Run) -> None:
     figures = run.figures
     mentions = [m for m in run.numbers() if m.kind != "ordinal"]
     body = run.body()
-    # By start: mentions never overlap.
-    in_body = {m.start for m in mentions if any(s.start <= m.start < s.end for s in body)}
+    # By start: mentions never overlap; nor do sentences, so one holds a mention's start.
+    body_starts = {s.start for s in body}
+    in_body = {
+        m.start
+        for m in mentions
+        if (sentence := run.article.sentence_at(m.start)) is not None
+        and sentence.start in body_starts
+    }
     body_values = {(m.value, m.kind) for m in mentions if m.start in in_body}
     for mention in mentions:
         if mention.start not in in_body and (mention.value, mention.kind) in body_values:
