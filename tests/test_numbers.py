@@ -1197,7 +1197,7 @@ _NUMBER_WORDS = st.sampled_from(
     ["5", "5,000", "3.5", ".5", "12", "2016", "2016-09-26", "1990s", "'90s", "’90s", "5:30",
      "p.m.", "pm", "10th", "$5m", "US$", "U.S.", "$", "C$4", "HK$3", "USD", "EUR5", "£2bn", "€",
      "Fourteen", "fourteen", "twenty", "twenty-three", "twenty-first", "first", "Second",
-     "hundredth", "ſeven", "ſix", "İnr", "K", "a", "an", "A", "half", "two-thirds", "third",
+     "hundredth", "ſeven", "ſix", "fıve", "İnr", "K", "a", "an", "A", "half", "two-thirds", "third",
      "Jan.", "Jan", "Sept.", "September", "May", "may", "mid-2016", "pre-", "Post", "dozen",
      "dozens", "hundreds", "tens", "of", "thousands", "million", "several", "few", "couple",
      "many", "per", "cent", "percent", "%", "-5", "−5", "+", "km", "years", "old", "the",
@@ -1263,6 +1263,40 @@ def test_no_mark_but_the_first_marks_starts_a_number() -> None:
     ]
     assert starts
     assert [ch for ch in starts if not allowed.fullmatch(ch)] == []
+
+
+_EVERY_CHARACTER = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+
+
+def test_folding_keeps_what_the_candidate_pattern_reads_of_every_character() -> None:
+    """`numbers._folded` lowers text for the scan: no character it changes may change
+    whether it is a word character, a letter, a digit, whitespace, a first mark or a
+    hyphen, so that the folded pattern's lookarounds read the same text."""
+    from newsbrief.numbers import _FIRST_MARKS, _HY, _folded
+
+    classes = [
+        re.compile(p) for p in (r"\w", r"[^\W\d_]", r"\d", r"\s", f"[{_FIRST_MARKS}]", f"[{_HY}$]")
+    ]
+    changed = [(ch, f) for ch in _EVERY_CHARACTER if (f := _folded(ch)) is not None and f != ch]
+    assert len(changed) > 1000
+    for ch, folded in changed:
+        for cls in classes:
+            assert bool(cls.fullmatch(ch)) == bool(cls.fullmatch(folded)), (ch, cls.pattern)
+
+
+def test_folding_turns_every_character_ignorecase_matches_with_a_letter_into_it() -> None:
+    """The folded pattern matches its words case-sensitively in lower case: every character
+    IGNORECASE matches with an ASCII letter ("K", "ſ", "ı", "İ" besides A-Z) becomes that
+    letter, or the text is not folded at all (a length that changes)."""
+    from newsbrief.numbers import _folded
+
+    for ch in re.findall("(?i:[a-z])", _EVERY_CHARACTER):
+        folded = _folded(ch)
+        if folded is None:
+            continue
+        assert folded.isascii() and re.fullmatch(f"(?i:{re.escape(folded)})", ch), ch
+    assert _folded("İnr") is None
+    assert _folded("ſix fıve KM") == "six five km"
 
 
 _BEFORE_WORDS = st.sampled_from(

@@ -97,7 +97,7 @@ pears" is read as one change.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
@@ -913,6 +913,35 @@ _CANDIDATE: Final = re.compile(
     rf"|(?i:an?)(?=[{_HY}$]|\s+(?i:{trie(_AFTER_A)}))"
     rf"|(?i:{trie(_FIRST_WORDS - {'a', 'an'})})(?![^\W\d_]))"
 )
+# `_CANDIDATE` for `_folded` text: the same words in lower case, without IGNORECASE, whose
+# branches re tries with a quick test of their first letter (~0.6x the time per article).
+_CANDIDATE_FOLDED: Final = re.compile(_CANDIDATE.pattern.replace("(?i:", "(?:"))
+# Besides A-Z, the characters IGNORECASE matches with an ASCII letter: "İ" (whose lower
+# case is two characters long), "K" (Kelvin sign, lower case "k"), and these two, whose
+# lower case is themselves (a test checks every code point).
+_LOWER_TO_ASCII: Final = {"\u0131": "i", "\u017f": "s"}
+
+
+def _folded(text: str) -> str | None:
+    """``text`` with every letter that IGNORECASE matches with an ASCII letter replaced by
+    that letter in lower case, and other characters lowered as ``str.lower`` does, which
+    keeps what is a word character and what is a letter (tested); None when that changes
+    the text's length (a "İ", for one), so that offsets would not carry over."""
+    folded = text.lower()
+    if len(folded) != len(text):
+        return None
+    for odd, ascii_letter in _LOWER_TO_ASCII.items():
+        if odd in folded:
+            folded = folded.replace(odd, ascii_letter)
+    return folded
+
+
+def _candidate_starts(text: str) -> Iterator[int]:
+    """Where `_CANDIDATE` matches in ``text``, found in its `_folded` form where there is one."""
+    folded = _folded(text)
+    if folded is None:
+        return (m.start() for m in _CANDIDATE.finditer(text))
+    return (m.start() for m in _CANDIDATE_FOLDED.finditer(folded))
 
 
 def _scan(text: str) -> list[_Atom]:
@@ -921,8 +950,7 @@ def _scan(text: str) -> list[_Atom]:
     tests compare it with searching at every position)."""
     atoms: list[_Atom] = []
     pos = 0
-    for candidate in _CANDIDATE.finditer(text):
-        start = candidate.start()
+    for start in _candidate_starts(text):
         if start < pos or (m := _MASTER.match(text, start)) is None:
             continue
         floor = atoms[-1].end if atoms else 0
