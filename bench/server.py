@@ -10,14 +10,17 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 logger = logging.getLogger("bench.server")
@@ -54,11 +57,19 @@ def llama_server(model_path: Path, log_path: Path) -> Iterator[str]:
         "--n_threads", str(os.cpu_count() or 2),
         "--logits_all", "false",
     ]  # fmt: skip
+    with serving(command, f"http://127.0.0.1:{port}/v1", log_path) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def serving(command: list[str], base_url: str, log_path: Path) -> Iterator[str]:
+    """Run ``command``, a server that answers ``GET {base_url}/models``, until the block
+    ends; yield ``base_url`` once it answers.  The server never outlives the block: on
+    an exception, Ctrl-C, or SIGTERM (a CI timeout, ``kill``), it is stopped too."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w") as log:
+    with log_path.open("w") as log, _sigterm_as_exit():
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         try:
-            base_url = f"http://127.0.0.1:{port}/v1"
             _wait_ready(base_url, process, log_path)
             yield base_url
         finally:
@@ -68,6 +79,27 @@ def llama_server(model_path: Path, log_path: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """Within the block, SIGTERM raises SystemExit(143) so that ``finally`` clauses run
+    (Python's default for SIGTERM ends the process without them).  A second SIGTERM is
+    ignored until the block ends, so the cleanup is not cut short.  Only the main thread
+    can set signal handlers; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _wait_ready(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:

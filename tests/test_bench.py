@@ -6,7 +6,11 @@ bench/README.md says they mean.
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -199,3 +203,50 @@ def test_the_concurrent_batch_mode_is_what_a_server_gets_by_default() -> None:
 
     assert batch.MODES["concurrent"] == (default_concurrency({"base_url": "http://h/v1"}), False)
     assert batch.MODES["lockstep"] == (batch.MODES["concurrent"][0], True)
+
+
+def _refuses(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return False
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_a_stopped_bench_stops_its_server(tmp_path: Path, stop: signal.Signals) -> None:
+    """The benchmark's server (here a stand-in that answers GET /v1/models) goes when the
+    benchmark is stopped: Python's default for SIGTERM skips ``finally``, and an
+    orphaned llama server would hold the cores every later measurement runs on."""
+    import server
+
+    site = tmp_path / "site"
+    (site / "v1").mkdir(parents=True)
+    (site / "v1" / "models").write_text("{}", "utf-8")
+    port = server.free_port()
+    stand_in = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    script = (
+        f"import sys, time\nsys.path.insert(0, {str(BENCH)!r})\nimport server\n"
+        f"command = {[*stand_in, '--directory', str(site)]!r}\n"
+        f"with server.serving(command, 'http://127.0.0.1:{port}/v1', "
+        f"server.Path({str(tmp_path / 'server.log')!r})):\n"
+        "    print('serving', flush=True)\n"
+        "    time.sleep(120)\n"
+    )
+    bench_process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert bench_process.stdout is not None
+        assert bench_process.stdout.readline().strip() == "serving"
+        assert not _refuses(port)
+        bench_process.send_signal(stop)
+        returncode = bench_process.wait(timeout=30)
+    finally:
+        bench_process.kill()
+        bench_process.wait()
+    assert returncode != 0
+    deadline = time.monotonic() + 10
+    while not _refuses(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _refuses(port)
