@@ -237,8 +237,6 @@ _TIME_WORDS = re.compile(
 _ROUTING_CUE = re.compile(
     r"(\btold|\bto|\bwith|\baccording to|\bon|\bvia|\bthrough|\bin|\bby)\s+$", re.IGNORECASE
 )
-
-
 SPEECH_VERBS = (
     r"said|says|say|told|tells|added|adds|announced|stated|warned|noted|denied|denies|"
     r"claimed|claims|argued|argues|insisted|wrote|writes|reported|reports|acknowledged|"

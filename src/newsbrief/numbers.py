@@ -381,13 +381,14 @@ _PERCENT_AFTER: Final = re.compile(
     r"(?P<pp>\s+(?i:percentage\s+points?)(?!\w))|\s?%|\s*(?i:per\s?cent|percent|pct)(?!\w)"
 )
 _CURRENCY_AFTER: Final = re.compile(
-    rf"\s+(?:(?i:(?P<w>{by_first_letter(_alternation(_CURRENCY_WORDS))}))|(?P<c>{'|'.join(_CURRENCY_CODES)}))"
-    r"(?!\w)"
+    rf"\s+(?:(?i:(?P<w>{by_first_letter(_alternation(_CURRENCY_WORDS))}))"
+    rf"|(?P<c>{'|'.join(_CURRENCY_CODES)}))(?!\w)"
 )
 # Hundredths of a currency the number does not name: "50 cents" -> 0.5, unit unknown.
 _CENTS_AFTER: Final = re.compile(r"\s+(?i:cents?|pence|eurocents?)(?!\w)")
 _UNIT_AFTER: Final = re.compile(
-    rf"\s?(?P<deg>°\s?[CF]?)|\s+(?i:(?P<w>{by_first_letter(_alternation(_UNIT_WORDS))}))(?![\w/])"
+    rf"\s?(?P<deg>°\s?[CF]?)"
+    rf"|\s+(?i:(?P<w>{by_first_letter(_alternation(_UNIT_WORDS))}))(?![\w/])"
 )
 _COMPOUND_AFTER: Final = re.compile(rf"[{_HY}](?P<w>[^\W\d_]{{2,}})")
 _COMPOUND_SCALE_AFTER: Final = re.compile(
