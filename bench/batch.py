@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from newsbrief.evaluate import score_brief
-from run import FIXTURES, RESULTS, correct_items, machine_facts
+from run import FIXTURES, RESULTS, correct_items, gold_of, machine_facts
 from server import MODEL_ALIAS, llama_server, post
 
 logger = logging.getLogger("bench.batch")
@@ -112,7 +112,7 @@ def main() -> int:
 
     paths = [FIXTURES / "articles" / f"{slug}.txt" for slug in args.only]
     texts = [path.read_text(encoding="utf-8") for path in paths]
-    golds = [json.loads((FIXTURES / "gold" / f"{p.stem}.json").read_text("utf-8")) for p in paths]
+    golds = [gold_of(path) for path in paths]
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     target = args.out or RESULTS / f"batch-{stamp}.json"

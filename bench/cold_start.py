@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from newsbrief.brief import Brief
 from newsbrief.evaluate import score_brief
-from run import machine_facts
+from run import correct_items, gold_of, machine_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).with_name("newsbrief")
@@ -54,7 +54,7 @@ def main() -> None:
     brief_in_new_process(articles[0], saved_states=True)
     rows: list[dict[str, Any]] = []
     for number, article in enumerate(articles):
-        gold = json.loads((ROOT / "fixtures" / "gold" / f"{article.stem}.json").read_text())
+        gold = gold_of(article)
         order = (False, True) if number % 2 == 0 else (True, False)
         runs: dict[bool, tuple[float, dict[str, Any]]] = {}
         for saved in order:
@@ -68,9 +68,7 @@ def main() -> None:
                 "prompt_tokens": data["meta"]["usage"]["prompt_tokens"],
                 "completion_tokens": data["meta"]["usage"]["completion_tokens"],
                 "attempts": data["meta"]["attempts"],
-                "correct_items": metrics["figures_tp"]
-                + metrics["sources_tp"]
-                + metrics["claims_covered"],
+                "correct_items": correct_items(metrics),
             }
         briefs = [{k: v for k, v in runs[s][1].items() if k != "meta"} for s in (False, True)]
         row["same_brief"] = briefs[0] == briefs[1]

@@ -122,6 +122,14 @@ def correct_items(metrics: dict[str, Any]) -> int:
     return int(metrics["figures_tp"] + metrics["sources_tp"] + metrics["claims_covered"])
 
 
+def gold_of(article: Path) -> dict[str, Any]:
+    """The gold annotation of a fixture article (``fixtures/gold/<slug>.json``)."""
+    data: dict[str, Any] = json.loads(
+        (FIXTURES / "gold" / f"{article.stem}.json").read_text("utf-8")
+    )
+    return data
+
+
 def gold_items(gold: dict[str, Any]) -> int:
     """Figures, sources and claims of a gold annotation: what a system could get right."""
     return sum(len(gold.get(part) or []) for part in ("figures", "sources", "claims"))
@@ -248,7 +256,7 @@ def run_live(articles: list[Path], systems: list[str], out: dict[str, Any], save
         rows: list[dict[str, Any]] = out["runs"]
         for index, path in enumerate(articles):
             text = path.read_text(encoding="utf-8")
-            gold = json.loads((FIXTURES / "gold" / f"{path.stem}.json").read_text("utf-8"))
+            gold = gold_of(path)
             counted, _ = post(  # llama-cpp-python's extras live beside /v1, not under it
                 base_url.removesuffix("/v1"),
                 "/extras/tokenize/count",
