@@ -61,7 +61,7 @@ def key(*, model: Path, n_ctx: int, prefix: str) -> str:
 
 def read(directory: Path, file_key: str) -> PrefixState | None:
     """The state saved under ``file_key``, or None (no file, or one that does not match)."""
-    path = directory / f"{file_key}{SUFFIX}"
+    path = _path(directory, file_key)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -96,7 +96,7 @@ def write(directory: Path, file_key: str, prefix: PrefixState) -> None:
         "sha256": hashlib.sha256(prefix.state).hexdigest(),
         "tokens": list(prefix.tokens),
     }
-    target = directory / f"{file_key}{SUFFIX}"
+    target = _path(directory, file_key)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".writing.", dir=directory)
@@ -119,7 +119,11 @@ def write(directory: Path, file_key: str, prefix: PrefixState) -> None:
 def discard(directory: Path, file_key: str) -> None:
     """Remove the state saved under ``file_key`` (one llama.cpp would not take)."""
     with contextlib.suppress(OSError):
-        (directory / f"{file_key}{SUFFIX}").unlink()
+        _path(directory, file_key).unlink()
+
+
+def _path(directory: Path, file_key: str) -> Path:
+    return directory / f"{file_key}{SUFFIX}"
 
 
 def _prune(directory: Path) -> None:
