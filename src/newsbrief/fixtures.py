@@ -238,15 +238,12 @@ def _read_bytes(path: str) -> bytes:
     """
     fd = os.open(path, _OPEN_FLAGS)
     try:
-        data = os.read(fd, _READ_SIZE)
-        if len(data) == _READ_SIZE:  # a short read is the end of a regular file
-            chunks = [data]
-            while len(chunks[-1]) == _READ_SIZE:
-                chunks.append(os.read(fd, _READ_SIZE))
-            data = b"".join(chunks)
+        chunks = [os.read(fd, _READ_SIZE)]
+        while len(chunks[-1]) == _READ_SIZE:  # a short read is the end of a regular file
+            chunks.append(os.read(fd, _READ_SIZE))
     finally:
         os.close(fd)
-    return data
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
