@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import newsbrief
-from newsbrief import batch
+from newsbrief import batch, pipeline
 from newsbrief.batch import BatchResult, asummarize_many, summarize_many
 from newsbrief.brief import Brief
 from newsbrief.errors import (
@@ -25,6 +25,7 @@ from newsbrief.errors import (
     InputError,
     NewsbriefError,
 )
+from newsbrief.options import Settings
 
 from .conftest import FIXTURES
 
@@ -45,7 +46,12 @@ def twenty_with_poison(poisoned: int, poison: str) -> list[str]:
 
 
 def install(monkeypatch: pytest.MonkeyPatch, fake: Callable[..., Brief]) -> None:
-    monkeypatch.setattr(newsbrief, "summarize", fake)
+    """``fake(article)`` stands in for the pipeline each article of a batch runs."""
+
+    def summarize_article(article: str, settings: Settings, **hooks: Any) -> Brief:
+        return fake(article)
+
+    monkeypatch.setattr(pipeline, "summarize_article", summarize_article)
 
 
 @pytest.fixture(scope="module")
@@ -175,12 +181,12 @@ def test_order_is_kept_with_concurrency_4_when_items_finish_out_of_order(
 
 
 def test_local_backends_run_one_at_a_time_and_remote_ones_four() -> None:
-    assert batch.default_concurrency({}) == 1
-    assert batch.default_concurrency({"model": "embedded"}) == 1
-    assert batch.default_concurrency({"base_url": "http://127.0.0.1:9/v1", "model": "q"}) == 4
-    assert batch.default_concurrency({"model": "openai/gpt-4o-mini", "api_key": "sk-x"}) == 4
+    assert batch.default_concurrency(Settings()) == 1
+    assert batch.default_concurrency(Settings(model="embedded")) == 1
+    assert batch.default_concurrency(Settings(base_url="http://127.0.0.1:9/v1", model="q")) == 4
+    assert batch.default_concurrency(Settings(model="openai/gpt-4o-mini", api_key="sk-x")) == 4
     # Not resolvable: every item will report the ConfigurationError itself.
-    assert batch.default_concurrency({"model": "qwen-please"}) == 1
+    assert batch.default_concurrency(Settings(model="qwen-please")) == 1
 
 
 def test_a_misspelt_option_or_bad_concurrency_fails_before_any_work(

@@ -16,9 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 import newsbrief
+from newsbrief import pipeline
 from newsbrief.brief import Brief
 from newsbrief.cli import app
 from newsbrief.inputs import html_support_installed
+from newsbrief.options import Settings
 
 from .conftest import FIXTURES
 
@@ -34,7 +36,7 @@ needs_trafilatura = pytest.mark.skipif(
     not html_support_installed(), reason="needs newsbrief[html] (trafilatura)"
 )
 
-_real_summarize = newsbrief.summarize
+_real_summarize = pipeline.summarize_article
 
 
 def run(*args: str, input: bytes | None = None) -> Any:
@@ -265,14 +267,14 @@ def test_ctrl_c_writes_the_briefs_done_and_exits_130(
 ) -> None:
     calls = 0
 
-    def fake(article: str, **options: Any) -> Brief:
+    def fake(article: str, settings: Settings, **hooks: Any) -> Brief:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise KeyboardInterrupt
-        return _real_summarize(article, **options)
+        return _real_summarize(article, settings, **hooks)
 
-    monkeypatch.setattr(newsbrief, "summarize", fake)
+    monkeypatch.setattr(pipeline, "summarize_article", fake)
     inputs = [str(p) for p in sorted(ARTICLES.glob("*.txt"))[:5]]
     result = run(*inputs, "-f", "markdown", "-j", "1", "--out", str(tmp_path))
     assert result.exit_code == 130
@@ -283,12 +285,12 @@ def test_ctrl_c_writes_the_briefs_done_and_exits_130(
 def test_an_unexpected_error_is_one_line_and_a_traceback_only_with_debug(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def fake(article: str, **options: Any) -> Brief:
+    def fake(article: str, settings: Settings, **hooks: Any) -> Brief:
         if "Quellmouth" in article:
             raise RuntimeError("boom")
-        return _real_summarize(article, **options)
+        return _real_summarize(article, settings, **hooks)
 
-    monkeypatch.setattr(newsbrief, "summarize", fake)
+    monkeypatch.setattr(pipeline, "summarize_article", fake)
     result = runner.invoke(
         app,
         ["summarize", str(CUP), "-", "-f", "jsonl", *REPLAY],

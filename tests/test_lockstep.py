@@ -105,7 +105,7 @@ def test_lockstep_must_be_a_bool() -> None:
         summarize_many(ARTICLES[:2], lockstep="yes", **REPLAY)  # type: ignore[arg-type]
 
 
-def _reaching(gate: batch._StageGate, index: int, stage: int) -> threading.Event:
+def _reaching(gate: batch.StageGate, index: int, stage: int) -> threading.Event:
     """Article ``index`` reaching ``stage`` in a thread: the event is set once it may go on."""
     passed = threading.Event()
 
@@ -118,7 +118,7 @@ def _reaching(gate: batch._StageGate, index: int, stage: int) -> threading.Event
 
 
 def test_a_gate_holds_an_article_until_the_group_reaches_the_stage() -> None:
-    gate = batch._StageGate([0, 1])
+    gate = batch.StageGate([0, 1])
     ahead = _reaching(gate, 0, 1)
     gate.reach(1, 0)
     assert not ahead.wait(0.05)  # article 1 is still at stage 0
@@ -127,7 +127,7 @@ def test_a_gate_holds_an_article_until_the_group_reaches_the_stage() -> None:
 
 
 def test_within_a_stage_an_article_waits_for_the_one_before_it() -> None:
-    gate = batch._StageGate([0, 1])
+    gate = batch.StageGate([0, 1])
     second = _reaching(gate, 1, 0)
     gate.reach(0, 0)  # the first article's turn: the second has reached the stage too
     assert not second.wait(0.05)  # the first is running stage 0
@@ -136,7 +136,7 @@ def test_within_a_stage_an_article_waits_for_the_one_before_it() -> None:
 
 
 def test_abandoning_a_gate_releases_every_held_article() -> None:
-    gate = batch._StageGate([0, 1])
+    gate = batch.StageGate([0, 1])
     errors: list[BaseException] = []
 
     def held() -> None:

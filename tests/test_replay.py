@@ -114,15 +114,12 @@ def test_eval_of_fixture_articles_in_replay_is_fully_grounded() -> None:
 
 
 def test_progress_hook_sees_the_brief_grow(seed_brief: Brief) -> None:
+    from newsbrief.options import Settings
     from newsbrief.pipeline import summarize_article
 
     partials: list[Brief] = []
-    final = summarize_article(
-        seed_brief.article,
-        fixtures="replay",
-        fixtures_dir=str(FIXTURES / "responses"),
-        on_progress=partials.append,
-    )
+    settings = Settings(fixtures="replay", fixtures_dir=FIXTURES / "responses")
+    final = summarize_article(seed_brief.article, settings, on_progress=partials.append)
     # one per sentence and per number, plus one per claim made self-contained
     assert len(partials) >= len(final.claims) + len(final.figures)
     sizes = [len(p.claims) + len(p.figures) for p in partials]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import threading
 import time
 from collections.abc import Callable
@@ -14,13 +13,13 @@ import newsbrief
 from newsbrief import pipeline
 from newsbrief.brief import Brief
 from newsbrief.errors import FixtureMissError, InputError
+from newsbrief.options import Settings
 from newsbrief.stream import summarize_stream
 
 from .conftest import FIXTURES, SEED
 
 RESPONSES = str(FIXTURES / "responses")
 REPLAY: dict[str, Any] = {"fixtures": "replay", "fixtures_dir": RESPONSES}
-HAS_HOOK = "on_progress" in inspect.signature(pipeline.summarize_article).parameters
 
 ProgressHook = Callable[[Brief], None] | None
 
@@ -41,10 +40,12 @@ def partials_of(brief: Brief) -> list[Brief]:
 def test_partial_briefs_come_in_order_and_the_final_brief_last(
     monkeypatch: pytest.MonkeyPatch, seed_brief: Brief
 ) -> None:
-    seen_options: dict[str, Any] = {}
+    seen_settings: list[Settings] = []
 
-    def fake(article: str | bytes, *, on_progress: ProgressHook = None, **options: Any) -> Brief:
-        seen_options.update(options)
+    def fake(
+        article: str | bytes, settings: Settings, *, on_progress: ProgressHook = None
+    ) -> Brief:
+        seen_settings.append(settings)
         assert on_progress is not None
         for partial in partials_of(seed_brief)[:3]:
             on_progress(partial)
@@ -54,7 +55,7 @@ def test_partial_briefs_come_in_order_and_the_final_brief_last(
     briefs = list(summarize_stream("an article", model="gguf:x.gguf", strict=True))
     assert [len(b.claims) for b in briefs] == [1, 2, 3, len(seed_brief.claims)]
     assert briefs[-1] is seed_brief
-    assert seen_options == {"model": "gguf:x.gguf", "strict": True}
+    assert seen_settings == [Settings(model="gguf:x.gguf", strict=True)]
 
 
 def test_an_error_is_raised_in_the_consumer_after_the_partials_before_it(
@@ -62,7 +63,9 @@ def test_an_error_is_raised_in_the_consumer_after_the_partials_before_it(
 ) -> None:
     failure = FixtureMissError("no recorded answer", key="abc")
 
-    def fake(article: str | bytes, *, on_progress: ProgressHook = None, **options: Any) -> Brief:
+    def fake(
+        article: str | bytes, settings: Settings, *, on_progress: ProgressHook = None
+    ) -> Brief:
         assert on_progress is not None
         on_progress(partials_of(seed_brief)[0])
         on_progress(partials_of(seed_brief)[1])
@@ -80,7 +83,7 @@ def test_an_error_is_raised_in_the_consumer_after_the_partials_before_it(
 def test_work_starts_only_when_the_stream_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
-    def fake(article: str | bytes, **options: Any) -> Brief:
+    def fake(article: str | bytes, settings: Settings, **hooks: Any) -> Brief:
         calls.append("called")
         raise InputError("article is empty")
 
@@ -98,7 +101,9 @@ def test_closing_the_stream_early_stops_the_worker_at_its_next_question(
     questions = 0
     stopped = threading.Event()
 
-    def fake(article: str | bytes, *, on_progress: ProgressHook = None, **options: Any) -> Brief:
+    def fake(
+        article: str | bytes, settings: Settings, *, on_progress: ProgressHook = None
+    ) -> Brief:
         nonlocal questions
         assert on_progress is not None
         try:
@@ -128,7 +133,6 @@ def test_summarize_stream_is_exported() -> None:
     assert "summarize_stream" in newsbrief.__all__
 
 
-@pytest.mark.skipif(not HAS_HOOK, reason="pipeline.summarize_article has no on_progress hook yet")
 def test_the_real_pipeline_streams_growing_briefs_ending_with_the_full_brief(
     seed_brief: Brief,
 ) -> None:

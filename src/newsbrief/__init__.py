@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 if TYPE_CHECKING:
     from newsbrief.batch import BatchResult, asummarize_many, summarize_many
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         NewsbriefError,
         ValidationFailedError,
     )
+    from newsbrief.options import Options
     from newsbrief.stream import summarize_stream
 
 __version__ = "0.1.0"
@@ -45,6 +46,7 @@ __all__ = [
     "ModelError",
     "ModelUnavailableError",
     "NewsbriefError",
+    "Options",
     "Source",
     "Span",
     "Usage",
@@ -60,6 +62,7 @@ __all__ = [
 _LAZY = {
     **{name: "newsbrief.batch" for name in ("BatchResult", "asummarize_many", "summarize_many")},
     "summarize_stream": "newsbrief.stream",
+    "Options": "newsbrief.options",
     **{name: "newsbrief.brief" for name in ("Brief", "Claim", "Figure", "Issue", "Meta")},
     **{name: "newsbrief.brief" for name in ("Source", "Span", "Usage")},
     **{
@@ -91,24 +94,13 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def summarize(
-    article: str | bytes,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    fixtures: str | None = None,
-    fixtures_dir: str | None = None,
-    strict: bool = False,
-    max_retries: int = 2,
-    timeout_s: float = 120.0,
-    transport_attempts: int = 4,
-    retry_wait_s: float | None = None,
-) -> Brief:
+def summarize(article: str | bytes, **options: Unpack[Options]) -> Brief:
     """Summarize one article into a grounded `Brief`.
 
     Args:
         article: the article's text (``bytes`` are decoded as UTF-8).
+
+    Options (`newsbrief.Options`: every entry point takes the same ones):
         model: ``None`` for the embedded default model (or ``NEWSBRIEF_MODEL``);
             ``"openai/gpt-4o-mini"`` for OpenAI; ``"gguf:/path/model.gguf"`` (or any path
             ending in ``.gguf``) for another local model; with ``base_url``, the server's
@@ -123,10 +115,11 @@ def summarize(
         fixtures_dir: where recorded calls live (default ``NEWSBRIEF_FIXTURES_DIR``, else
             ``fixtures/responses``).
         strict: raise `ValidationFailedError` when an answer cannot be validated, instead
-            of dropping the item and listing it in ``Brief.issues``.
-        max_retries: re-asks per question after a validation failure.
-        timeout_s: per-request timeout for remote servers.
-        transport_attempts: attempts per request on connection errors, timeouts, 429, 5xx.
+            of dropping the item and listing it in ``Brief.issues`` (default False).
+        max_retries: re-asks per question after a validation failure (default 2).
+        timeout_s: per-request timeout for remote servers (default 120 s).
+        transport_attempts: attempts per request on connection errors, timeouts, 429 and
+            5xx (default 4).
         retry_wait_s: first wait after a transport fault, doubling up to 20 s (a server's
             ``Retry-After``, up to 30 s, wins); None for the default, 1 s.
 
@@ -137,24 +130,14 @@ def summarize(
         ModelError: the backend kept failing after its retries.
         FixtureMissError: replay mode found no recorded answer.
         ValidationFailedError: only with ``strict=True``.
+        TypeError: an option newsbrief does not take.
     """
+    from newsbrief.options import Settings
     from newsbrief.pipeline import summarize_article
 
-    return summarize_article(
-        article,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        fixtures=fixtures,
-        fixtures_dir=fixtures_dir,
-        strict=strict,
-        max_retries=max_retries,
-        timeout_s=timeout_s,
-        transport_attempts=transport_attempts,
-        retry_wait_s=retry_wait_s,
-    )
+    return summarize_article(article, Settings.of(options))
 
 
-async def asummarize(article: str | bytes, **options: Any) -> Brief:
+async def asummarize(article: str | bytes, **options: Unpack[Options]) -> Brief:
     """`summarize` for asyncio code: runs in a worker thread, takes the same options."""
     return await asyncio.to_thread(summarize, article, **options)

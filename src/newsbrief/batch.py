@@ -1,10 +1,10 @@
 """Many articles at once: order kept, one result per article, a progress bar, Ctrl-C safe.
 
-`summarize_many` (and its asyncio twin `asummarize_many`) call `newsbrief.summarize` once
-per article and return one `BatchResult` per article, in input order.  A failing article
-never costs the others: its `NewsbriefError` is kept in its result, and any other exception
-an article raises is wrapped in a plain `NewsbriefError` (the original chained as
-``__cause__``).
+`summarize_many` (and its asyncio twin `asummarize_many`) run the pipeline once per article
+(`newsbrief.pipeline.summarize_article`, what `newsbrief.summarize` runs) and return one
+`BatchResult` per article, in input order.  A failing article never costs the others: its
+`NewsbriefError` is kept in its result, and any other exception an article raises is wrapped
+in a plain `NewsbriefError` (the original chained as ``__cause__``).
 
 Concurrency.  The embedded and GGUF backends serve one generation at a time per loaded
 model, so the default is one article at a time; remote backends (``base_url=`` or
@@ -44,17 +44,16 @@ import asyncio
 import contextlib
 import contextvars
 import functools
-import inspect
 import logging
 import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
-import newsbrief
 from newsbrief.errors import ConfigurationError, NewsbriefError
+from newsbrief.options import Options, Settings
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -117,7 +116,7 @@ def summarize_many(
     concurrency: int | None = None,
     progress: bool | None = None,
     lockstep: bool = False,
-    **options: Any,
+    **options: Unpack[Options],
 ) -> list[BatchResult]:
     """Summarize every article; one `BatchResult` per article, in input order.
 
@@ -131,19 +130,20 @@ def summarize_many(
         TypeError: an option `newsbrief.summarize` does not take.
         ConfigurationError: ``concurrency`` is not a positive integer.
     """
+    settings = Settings.of(options)  # a misspelt option fails before any work
     items = list(articles)
-    workers = _workers(concurrency, options)
+    workers = _workers(concurrency, settings)
     groups = _groups(len(items), workers, lockstep)
     finished: dict[int, BatchResult] = {}
     interrupt: BaseException | None = None
     reports: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
-    gates: set[_StageGate] = set()
+    gates: set[StageGate] = set()
     with _progress_bar(len(items), progress) as advance:
         started = running = 0
         try:
             while running or started < len(items):
                 for index, gate in groups.start(started, running):
-                    _spawn(index, items[index], options, reports.put, gate)
+                    _spawn(index, items[index], settings, reports.put, gate)
                     if gate is not None:
                         gates.add(gate)
                     started += 1
@@ -177,7 +177,7 @@ async def asummarize_many(
     concurrency: int | None = None,
     progress: bool | None = None,
     lockstep: bool = False,
-    **options: Any,
+    **options: Unpack[Options],
 ) -> list[BatchResult]:
     """`summarize_many` for asyncio code: same options, same results, same order.
 
@@ -185,20 +185,21 @@ async def asummarize_many(
     `summarize_many`; cancelling the awaiting task abandons the running articles and
     re-raises `asyncio.CancelledError`.
     """
+    settings = Settings.of(options)  # a misspelt option fails before any work
     items = list(articles)
-    workers = _workers(concurrency, options)
+    workers = _workers(concurrency, settings)
     groups = _groups(len(items), workers, lockstep)
     loop = asyncio.get_running_loop()
     finished: dict[int, BatchResult] = {}
     interrupt: BaseException | None = None
     running: set[asyncio.Future[_Outcome]] = set()
-    gates: set[_StageGate] = set()
+    gates: set[StageGate] = set()
     with _progress_bar(len(items), progress) as advance:
         started = 0
         try:
             while (running or started < len(items)) and interrupt is None:
                 for index, gate in groups.start(started, len(running)):
-                    running.add(_spawn_async(loop, index, items[index], options, gate))
+                    running.add(_spawn_async(loop, index, items[index], settings, gate))
                     if gate is not None:
                         gates.add(gate)
                     started += 1
@@ -220,8 +221,8 @@ async def asummarize_many(
     return _assemble(len(items), finished, interrupt)
 
 
-def default_concurrency(options: dict[str, Any]) -> int:
-    """How many articles to run at once for the backend ``options`` name.
+def default_concurrency(settings: Settings) -> int:
+    """How many articles to run at once for the backend ``settings`` name.
 
     One for the embedded and GGUF backends (the model serves one call at a time), four for
     remote ones.  A backend that cannot be resolved gets one: every article will report
@@ -230,44 +231,28 @@ def default_concurrency(options: dict[str, Any]) -> int:
     from newsbrief.llm import resolve_backend
 
     try:
-        backend = resolve_backend(
-            options.get("model"), options.get("base_url"), api_key=options.get("api_key")
-        )
+        backend = resolve_backend(settings.model, settings.base_url, api_key=settings.api_key)
     except NewsbriefError:
         return LOCAL_CONCURRENCY
     return REMOTE_CONCURRENCY if backend.is_remote else LOCAL_CONCURRENCY
 
 
-def _workers(concurrency: int | None, options: dict[str, Any]) -> int:
-    # Fail before any work on a misspelt option rather than once per article.
-    inspect.signature(newsbrief.summarize).bind("", **options)
+def _workers(concurrency: int | None, settings: Settings) -> int:
     if concurrency is None:
-        return default_concurrency(options)
+        return default_concurrency(settings)
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ConfigurationError(f"concurrency must be a positive integer, not {concurrency!r}")
     return concurrency
 
 
 def _summarize_one(
-    index: int, article: str | bytes, options: dict[str, Any], gate: _StageGate | None
+    index: int, article: str | bytes, settings: Settings, gate: StageGate | None
 ) -> _Outcome:
-    if gate is None:
-        return _outcome_of(index, article, options)
-    from newsbrief.pipeline import stage_gate
+    from newsbrief.pipeline import summarize_article
 
-    token = stage_gate.set(functools.partial(gate.reach, index))
+    before_stage = None if gate is None else functools.partial(gate.reach, index)
     try:
-        return _outcome_of(index, article, options)
-    finally:
-        stage_gate.reset(token)
-        gate.leave(index)
-
-
-def _outcome_of(index: int, article: str | bytes, options: dict[str, Any]) -> _Outcome:
-    try:
-        brief = newsbrief.summarize(article, **options)
-        if brief is None:  # only a broken stand-in for summarize does this
-            raise TypeError("summarize returned None instead of a Brief")
+        brief = summarize_article(article, settings, before_stage=before_stage)
         return _Outcome(index, brief=brief)
     except NewsbriefError as exc:
         return _Outcome(index, error=exc)
@@ -277,20 +262,23 @@ def _outcome_of(index: int, article: str | bytes, options: dict[str, Any]) -> _O
         return _Outcome(index, error=error)
     except BaseException as exc:  # KeyboardInterrupt, SystemExit: stop the whole batch
         return _Outcome(index, interrupt=exc)
+    finally:
+        if gate is not None:
+            gate.leave(index)
 
 
 def _spawn(
     index: int,
     article: str | bytes,
-    options: dict[str, Any],
+    settings: Settings,
     report: Callable[[_Outcome], None],
-    gate: _StageGate | None = None,
+    gate: StageGate | None = None,
 ) -> None:
     """Run one article in a daemon thread (with the caller's context) and report its outcome."""
     context = contextvars.copy_context()
 
     def work() -> None:
-        report(context.run(_summarize_one, index, article, options, gate))
+        report(context.run(_summarize_one, index, article, settings, gate))
 
     threading.Thread(target=work, name=f"newsbrief-batch-{index}", daemon=True).start()
 
@@ -299,8 +287,8 @@ def _spawn_async(
     loop: asyncio.AbstractEventLoop,
     index: int,
     article: str | bytes,
-    options: dict[str, Any],
-    gate: _StageGate | None = None,
+    settings: Settings,
+    gate: StageGate | None = None,
 ) -> asyncio.Future[_Outcome]:
     future: asyncio.Future[_Outcome] = loop.create_future()
 
@@ -313,7 +301,7 @@ def _spawn_async(
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(deliver, outcome)
 
-    _spawn(index, article, options, report, gate)
+    _spawn(index, article, settings, report, gate)
     return future
 
 
@@ -332,7 +320,7 @@ class _Schedule:
     workers: int
     lockstep: bool
 
-    def start(self, started: int, running: int) -> list[tuple[int, _StageGate | None]]:
+    def start(self, started: int, running: int) -> list[tuple[int, StageGate | None]]:
         """The articles to start now (input indexes, ``started`` onwards), with their gate."""
         if not self.lockstep:
             count = max(min(self.workers - running, self.total - started), 0)
@@ -340,13 +328,13 @@ class _Schedule:
         if running:
             return []
         group = range(started, min(started + self.workers, self.total))
-        gate = _StageGate(group) if len(group) > 1 else None
+        gate = StageGate(group) if len(group) > 1 else None
         return [(index, gate) for index in group]
 
 
-class _StageGate:
+class StageGate:
     """Runs a group's articles stage by stage and, within a stage, one article after the
-    other in input order (`newsbrief.pipeline.stage_gate` calls `reach`).
+    other in input order (the pipeline's ``before_stage`` calls `reach`).
 
     Article ``i`` starts stage ``k`` once every article before it in the group is past
     ``k`` (or done) and every article after it has reached ``k``.  The lowest article at

@@ -17,7 +17,7 @@ import urllib.parse
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -25,6 +25,7 @@ from newsbrief.errors import InputError, NewsbriefError
 
 if TYPE_CHECKING:
     from newsbrief.brief import Brief
+    from newsbrief.options import Options
 
 app = typer.Typer(
     name="newsbrief",
@@ -203,7 +204,7 @@ def _read_all(items: list[_Item]) -> list[str | None]:
     return texts
 
 
-def _summarize_one(item: _Item, text: str, options: dict[str, Any], debug: bool) -> None:
+def _summarize_one(item: _Item, text: str, options: Options, debug: bool) -> None:
     import newsbrief
 
     try:
@@ -222,7 +223,7 @@ def _summarize_one(item: _Item, text: str, options: dict[str, Any], debug: bool)
 def _summarize_several(
     items: list[_Item],
     texts: list[str | None],
-    options: dict[str, Any],
+    options: Options,
     concurrency: int | None,
     lockstep: bool,
 ) -> None:
@@ -364,7 +365,7 @@ def summarize(
         _usage_error(f"--format {output_format} with several inputs needs --out FOLDER{hint}")
     items = [_Item(spec, STDIN_NAME if spec == "-" else spec) for spec in specs]
     _plan_targets(items, output_format, out)
-    options: dict[str, Any] = {
+    options: Options = {
         "model": model,
         "base_url": base_url,
         "fixtures": fixtures,

@@ -35,6 +35,7 @@ from newsbrief.errors import InputError, ValidationFailedError
 from newsbrief.fixtures import FixtureStore
 from newsbrief.llm import Backend, CallStats, ModelClient, resolve_backend
 from newsbrief.numbers import NumberMention, find_numbers
+from newsbrief.options import Settings
 from newsbrief.prompts import RenderedQuestion, load_prompt, prompt_set_version
 from newsbrief.spans import Located, locate
 
@@ -381,20 +382,17 @@ class _Run:
 
 def summarize_article(
     article: str | bytes,
+    settings: Settings,
     *,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    fixtures: str | None = None,
-    fixtures_dir: str | None = None,
-    strict: bool = False,
-    max_retries: int = 2,
-    timeout_s: float = 120.0,
-    transport_attempts: int = 4,
-    retry_wait_s: float | None = None,
     on_progress: Callable[[Brief], None] | None = None,
+    before_stage: Callable[[int], None] | None = None,
 ) -> Brief:
-    """See `newsbrief.summarize`; ``on_progress`` gets a partial brief after each question."""
+    """See `newsbrief.summarize`.
+
+    ``on_progress`` gets a partial brief after each question.  ``before_stage`` is called
+    with a stage's number (its index in `STAGES`) before the stage runs: how
+    `newsbrief.batch` keeps the articles of a lockstep group at the same stage.
+    """
     started = time.perf_counter()
     parsed = load_article(article)
     if len(parsed.text) > MAX_ARTICLE_CHARS:
@@ -403,21 +401,23 @@ def summarize_article(
             f"{MAX_ARTICLE_CHARS:,} (split it into parts)"
         )
     backend = resolve_backend(
-        model,
-        base_url,
-        api_key=api_key,
-        timeout_s=timeout_s,
-        transport_attempts=transport_attempts,
-        retry_wait_s=retry_wait_s,
+        settings.model,
+        settings.base_url,
+        api_key=settings.api_key,
+        timeout_s=settings.timeout_s,
+        transport_attempts=settings.transport_attempts,
+        retry_wait_s=settings.retry_wait_s,
     )
-    store = FixtureStore.from_settings(fixtures, fixtures_dir)
+    store = FixtureStore.from_settings(settings.fixtures, settings.fixtures_dir)
     version = prompt_set_version(PROMPTS)
     client = ModelClient(backend, store, version)
-    run = _Run(parsed, client, CallStats(), strict, max_retries, version, started, on_progress)
-    gate = stage_gate.get()
+    strict = settings.strict
+    run = _Run(
+        parsed, client, CallStats(), strict, settings.max_retries, version, started, on_progress
+    )
     for number, stage in enumerate(STAGES):
-        if gate is not None:
-            gate(number)
+        if before_stage is not None:
+            before_stage(number)
         stage(run)
     brief = run.brief()
     if strict and brief.issues:
@@ -428,14 +428,6 @@ def summarize_article(
             f"{len(errors)} item(s) could not be grounded: {errors[0]}", draft=brief, errors=errors
         )
     return brief
-
-
-# Called with a stage's number before the stage runs: how `newsbrief.batch` keeps the
-# articles of a group at the same stage (see `summarize_many`'s ``lockstep``).  None, the
-# default, runs every stage at once.
-stage_gate: ContextVar[Callable[[int], None] | None] = ContextVar(
-    "newsbrief_stage_gate", default=None
-)
 
 
 def _meta(backend: Backend, version: str, stats: CallStats, latency: float) -> Meta:

@@ -17,7 +17,9 @@ import contextvars
 import queue
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
+
+from newsbrief.options import Options, Settings
 
 if TYPE_CHECKING:
     from newsbrief.brief import Brief
@@ -35,21 +37,21 @@ class _StreamClosed(BaseException):
     """
 
 
-def summarize_stream(article: str | bytes, **options: Any) -> Iterator[Brief]:
+def summarize_stream(article: str | bytes, **options: Unpack[Options]) -> Iterator[Brief]:
     """Yield partial briefs while ``article`` is summarized, then the final `Brief`.
 
     ``options`` are those of `newsbrief.summarize`.  Partial briefs are valid `Brief`
     objects holding what has been grounded so far; the last brief yielded is the one
     `newsbrief.summarize` would return.  Work starts at the first ``next()``.
 
-    Raises (from the iteration): whatever `newsbrief.summarize` raises.
+    Raises:
+        TypeError: an option newsbrief does not take, at once.
+        (from the iteration): whatever `newsbrief.summarize` raises.
     """
-    if "on_progress" in options:
-        raise TypeError("summarize_stream() sets on_progress itself")
-    return _stream(article, options)
+    return _stream(article, Settings.of(options))
 
 
-def _stream(article: str | bytes, options: dict[str, Any]) -> Iterator[Brief]:
+def _stream(article: str | bytes, settings: Settings) -> Iterator[Brief]:
     from newsbrief import pipeline
 
     events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
@@ -62,7 +64,7 @@ def _stream(article: str | bytes, options: dict[str, Any]) -> Iterator[Brief]:
 
     def work() -> None:
         try:
-            brief = pipeline.summarize_article(article, on_progress=on_progress, **options)
+            brief = pipeline.summarize_article(article, settings, on_progress=on_progress)
         except _StreamClosed:
             return
         except BaseException as exc:  # handed to the consumer, who re-raises it
