@@ -200,8 +200,10 @@ def test_batch_counts_the_prompt_tokens_the_server_evaluated(tmp_path: Path) -> 
 
 def test_the_concurrent_batch_mode_is_what_a_server_gets_by_default() -> None:
     from newsbrief.batch import default_concurrency
+    from newsbrief.options import Settings
 
-    assert batch.MODES["concurrent"] == (default_concurrency({"base_url": "http://h/v1"}), False)
+    server = Settings(base_url="http://h/v1")
+    assert batch.MODES["concurrent"] == (default_concurrency(server), False)
     assert batch.MODES["lockstep"] == (batch.MODES["concurrent"][0], True)
 
 
