@@ -452,7 +452,8 @@ def eval_command(
             headers = ["fig P", "fig R", "fig F1", "src P", "src R", "src F1", "via acc"]
             headers += ["claim cov", "cov (evid.)"]
         else:
-            headers = ["attrib.", "speaker R", "attrib. R", "pronoun", "unannot. src"]
+            headers = ["named", "speaker R", "attrib. R", "claim P", "attrib. F1", "source P"]
+            headers += ["src F1 ex/ov", "content F1 ex/ov"]
         for header in [*headers, "grounding", "attempts", "tokens", "seconds"]:
             table.add_column(header, justify="right")
 
@@ -471,11 +472,14 @@ def eval_command(
                 ]
             else:
                 row = [
-                    str(m.get("attributions", 0)),
-                    ratio(m, "speaker_recall", "attributions"),
-                    ratio(m, "attribution_recall", "attributions"),
-                    f"{m.get('pronoun_sourced', 0)}/{m.get('pronoun_attributions', 0)}",
-                    ratio(m, "unannotated_source_rate", "sources_predicted"),
+                    str(m.get("named_attributions", 0)),
+                    ratio(m, "speaker_recall", "named_attributions"),
+                    ratio(m, "attribution_recall", "named_attributions"),
+                    ratio(m, "claim_precision", "attributed_claims"),
+                    plain(m, "attribution_f1"),
+                    ratio(m, "source_precision", "sources_predicted"),
+                    f"{plain(m, 'source_exact_f1')}/{plain(m, 'source_overlap_f1')}",
+                    f"{plain(m, 'content_exact_f1')}/{plain(m, 'content_overlap_f1')}",
                 ]
             return [*row, ratio(m, "grounding_rate", "spans_total"), *cost(m)]
 

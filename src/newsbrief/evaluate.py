@@ -71,26 +71,38 @@ claims for attribution-correct coverage, one for evidence-only).
 Matching rules, format B (`score_attributions`)
 ----------------------------------------------
 
-Annotated spans are character offsets into ``brief.article`` (`evaluate_dir` maps the
-``.txt`` file's offsets when the loader dropped a BOM or ``\\r``).  *Overlap* between a
-source span and a predicted source's evidence is any shared character.  A predicted claim
-*overlaps the content* when one of its evidence spans shares at least 30% of the shorter
-of the two spans (content span, evidence span) in characters.
+The first five ratios are the shared PolNeAR scorer's (``shared/eval/score_attributions.py``,
+the script the project is judged by), with its matching rules, so the two cannot drift
+apart.  Names are compared as token sets (``[a-z0-9]+`` runs, lower-cased, without
+`SCORER_STOP_WORDS`): they *match* when they share at least half of the shorter set.
 
-* Attributions with a ``null`` source are counted (``attributions_unsourced``), not scored.
-* A source whose whole text is a pronoun (he, she, it, they, I, we, you, him, her, them,
-  us, me, his, hers, its, their, our, my, your, who, whom, which, that; casefolded) is a
-  *pronoun-source* attribution: offsets alone cannot check who it resolves to, so it
-  counts as sourced (``pronoun_sourced``) when a predicted claim overlapping the content
-  has at least one source.
-* Every other sourced attribution counts in ``attributions``.  Its *speaker is found*
-  when some predicted source has an evidence span overlapping the annotated source span;
-  the *attribution is found* when a predicted claim overlapping the content cites (in
-  ``source_ids``) a source whose evidence overlaps the annotated source span.
-  ``speaker_recall`` and ``attribution_recall`` divide by ``attributions``.
-* ``unannotated_source_rate``: predicted sources none of whose evidence spans overlaps any
-  annotated source span (pronoun sources included), over all predicted sources: a
-  precision proxy, since PolNeAR annotates beliefs and intentions too but not everything.
+* ``named_attributions``: annotated attributions with a source and a content whose source
+  is not a bare pronoun (`SCORER_PRONOUNS`).  ``speaker_recall``: the share of them whose
+  source name matches some brief source's name; ``attribution_recall``: the share where,
+  in addition, a claim citing such a source has an evidence span sharing a character with
+  the content span.
+* ``claim_precision``: of the brief's claims that cite a source, the share with an
+  evidence span sharing a character with the content of some annotated attribution whose
+  source matches one of the claim's source names (or is a pronoun).
+  ``attribution_f1`` is the harmonic mean of attribution recall and claim precision.
+* ``source_precision``: brief sources whose name matches some annotated source (a pronoun
+  annotation matches nothing, so this is a lower bound).
+
+Span scores in the manner of citron (exact and overlap F1), on offsets alone:
+
+* *source spans*: every evidence span of every brief source, against the source spans of
+  every attribution that has a source and a content (pronouns included);
+* *content spans*: every evidence span of every claim that cites a source, against those
+  attributions' content spans.
+
+A predicted span is *correct* when a gold span has the same offsets once whitespace and
+`_EDGE_PUNCT` are trimmed from both ends of both (*exact*), or when they share a character
+(*overlap*); a gold span is *found* the same way.  Precision = correct / predicted, recall
+= found / gold: ``source_exact_f1``, ``source_overlap_f1``, ``content_exact_f1``,
+``content_overlap_f1`` (with ``_precision`` and ``_recall`` beside each).
+
+``pronoun_attributions`` / ``pronoun_sourced``: pronoun-source attributions, and those with
+a claim citing any source whose evidence shares a character with the content.
 
 Both formats
 ------------
@@ -131,6 +143,7 @@ __all__ = [
     "overall",
     "score_attributions",
     "score_brief",
+    "scorer_names_match",
 ]
 
 Metrics = dict[str, float | int]
@@ -138,7 +151,6 @@ Metrics = dict[str, float | int]
 VALUE_TOLERANCE: Final = 1e-6
 FRACTION_TOLERANCE: Final = 0.005  # below 1: gold writes "a third" as 0.33
 CLAIM_COVER_SHARE: Final = 0.5
-CONTENT_OVERLAP_SHARE: Final = 0.3
 FIXTURES_DIR_ENV: Final = "NEWSBRIEF_FIXTURES_DIR"
 
 _APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
@@ -153,12 +165,16 @@ _STOP_WORDS: Final = frozenset((
     "those", "it", "its", "is", "are", "was", "were", "be", "been", "being", "has", "have",
     "had", "as", "their", "his", "her", "our", "your", "my", "number", "amount", "total",
 ))
-_PRONOUNS: Final = frozenset((
-    "he", "she", "it", "they", "i", "we", "you", "him", "her", "them", "us", "me", "his",
-    "hers", "its", "their", "theirs", "our", "ours", "my", "mine", "your", "yours", "who",
-    "whom", "which", "that",
+# The shared PolNeAR scorer's own lists (shared/eval/score_attributions.py), kept as it has them.
+SCORER_PRONOUNS: Final = frozenset((
+    "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "its", "their",
+))
+SCORER_STOP_WORDS: Final = frozenset((
+    "the", "a", "an", "of", "for", "and", "to", "in", "on", "s", "mr", "ms", "mrs", "dr",
 ))
 # fmt: on
+_SPAN_KINDS: Final = ("source", "content")
+_SPAN_MATCHES: Final = ("exact", "overlap")
 
 # Ratios `_finish` derives; every other metric is a count, summed by `overall`.
 _RATIO_KEYS: Final = frozenset(
@@ -176,9 +192,17 @@ _RATIO_KEYS: Final = frozenset(
         "claims_evidence_coverage",
         "speaker_recall",
         "attribution_recall",
+        "claim_precision",
+        "attribution_f1",
+        "source_precision",
         "pronoun_sourced_rate",
-        "unannotated_source_rate",
         "grounding_rate",
+        *(
+            f"{kind}_{match}_{ratio}"
+            for kind in _SPAN_KINDS
+            for match in _SPAN_MATCHES
+            for ratio in ("precision", "recall", "f1")
+        ),
     }
 )
 
@@ -342,13 +366,20 @@ def _finish(m: Metrics) -> Metrics:
     if "claims_gold" in m:
         m["claims_coverage"] = _rate(m["claims_covered"], m["claims_gold"])
         m["claims_evidence_coverage"] = _rate(m["claims_evidence_covered"], m["claims_gold"])
-    if "attributions" in m:
-        m["speaker_recall"] = _rate(m["attributions_speaker_found"], m["attributions"])
-        m["attribution_recall"] = _rate(m["attributions_found"], m["attributions"])
+    if "named_attributions" in m:
+        m["speaker_recall"] = _rate(m["speaker_hits"], m["named_attributions"])
+        recall = m["attribution_recall"] = _rate(m["attribution_hits"], m["named_attributions"])
+        precision = m["claim_precision"] = _rate(m["claim_precision_hits"], m["attributed_claims"])
+        both = recall + precision
+        m["attribution_f1"] = 2 * recall * precision / both if both else 0.0
+        m["source_precision"] = _rate(m["source_hits"], m["sources_predicted"])
         m["pronoun_sourced_rate"] = _rate(m["pronoun_sourced"], m["pronoun_attributions"])
-        m["unannotated_source_rate"] = _rate(
-            m["sources_unannotated"], m["sources_predicted"], empty=0.0
-        )
+        for kind in _SPAN_KINDS:
+            for match in _SPAN_MATCHES:
+                name = f"{kind}_{match}"
+                p = m[f"{name}_precision"] = _rate(m[f"{name}_correct"], m[f"{kind}_predicted"])
+                r = m[f"{name}_recall"] = _rate(m[f"{name}_found"], m[f"{kind}_gold"])
+                m[f"{name}_f1"] = 2 * p * r / (p + r) if p + r else 0.0
     if "spans_total" in m:
         m["grounding_rate"] = _rate(m["spans_grounded"], m["spans_total"])
     return m
@@ -500,22 +531,46 @@ def _span_of(value: Mapping[str, Any]) -> tuple[int, int]:
     return int(value["start"]), int(value["end"])
 
 
-def _is_pronoun(text: str) -> bool:
-    return text.strip(_EDGE_PUNCT).casefold() in _PRONOUNS
+def _scorer_tokens(name: str) -> set[str]:
+    return {t for t in re.findall(r"[a-z0-9]+", name.lower()) if t not in SCORER_STOP_WORDS}
 
 
-def _touches_content(claim: Claim, content: tuple[int, int]) -> bool:
-    length = content[1] - content[0]
-    for span in claim.evidence:
-        shorter = min(length, span.end - span.start)
-        shared = _overlap((span.start, span.end), content)
-        if shared and shared >= CONTENT_OVERLAP_SHARE * shorter:
-            return True
-    return False
+def scorer_names_match(a: str, b: str) -> bool:
+    """The shared scorer's name match: the token sets share half of the shorter one."""
+    ta, tb = _scorer_tokens(a), _scorer_tokens(b)
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) >= 0.5
 
 
-def _source_at(source: Source, where: tuple[int, int]) -> bool:
-    return any(_overlap((s.start, s.end), where) for s in source.evidence)
+def _scorer_pronoun(text: str) -> bool:
+    return text.strip().lower() in SCORER_PRONOUNS
+
+
+def _shares(span: Span, where: tuple[int, int]) -> bool:
+    return max(span.start, where[0]) < min(span.end, where[1])
+
+
+def _trimmed(article: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (article[start].isspace() or article[start] in _EDGE_PUNCT):
+        start += 1
+    while end > start and (article[end - 1].isspace() or article[end - 1] in _EDGE_PUNCT):
+        end -= 1
+    return start, end
+
+
+def _span_counts(
+    article: str, kind: str, predicted: list[tuple[int, int]], gold: list[tuple[int, int]]
+) -> Metrics:
+    """Citron-style counts for one kind of span: exact (trimmed offsets equal) and overlap."""
+    exact_gold = {_trimmed(article, *g) for g in gold}
+    exact_predicted = {_trimmed(article, *p) for p in predicted}
+    return {
+        f"{kind}_predicted": len(predicted),
+        f"{kind}_gold": len(gold),
+        f"{kind}_exact_correct": sum(_trimmed(article, *p) in exact_gold for p in predicted),
+        f"{kind}_exact_found": sum(_trimmed(article, *g) in exact_predicted for g in gold),
+        f"{kind}_overlap_correct": sum(any(_overlap(p, g) for g in gold) for p in predicted),
+        f"{kind}_overlap_found": sum(any(_overlap(p, g) for p in predicted) for g in gold),
+    }
 
 
 def score_attributions(brief: Brief, annotations: Mapping[str, Any]) -> Metrics:
@@ -530,37 +585,69 @@ def score_attributions(brief: Brief, annotations: Mapping[str, Any]) -> Metrics:
             if span is not None and article[span["start"] : span["end"]] != span["text"]:
                 raise ValueError(f"annotated {part} {span['text']!r} is not at its offsets")
 
-    unsourced = plain = speaker_found = found = pronouns = pronoun_sourced = 0
-    annotated_sources: list[tuple[int, int]] = []
-    for record in records:
-        if record.get("source") is None:
-            unsourced += 1
-            continue
-        where = _span_of(record["source"])
-        annotated_sources.append(where)
-        content = _span_of(record["content"])
-        claims = [c for c in brief.claims if _touches_content(c, content)]
-        if _is_pronoun(str(record["source"]["text"])):
-            pronouns += 1
-            pronoun_sourced += any(c.source_ids for c in claims)
-            continue
-        plain += 1
-        speaker_found += any(_source_at(s, where) for s in brief.sources)
-        found += any(_source_at(brief.source(sid), where) for c in claims for sid in c.source_ids)
+    sourced = [r for r in records if r.get("source") and r.get("content")]
+    named = [r for r in sourced if not _scorer_pronoun(str(r["source"]["text"]))]
+    attributed = [c for c in brief.claims if c.source_ids]
 
-    unannotated = sum(
-        not any(_source_at(s, where) for where in annotated_sources) for s in brief.sources
+    def sources_named(text: str) -> set[str]:
+        return {s.id for s in brief.sources if scorer_names_match(s.name, text)}
+
+    def cites_over(claim: Claim, ids: set[str], content: tuple[int, int]) -> bool:
+        return bool(ids & set(claim.source_ids)) and any(
+            _shares(span, content) for span in claim.evidence
+        )
+
+    speaker_hits = attribution_hits = 0
+    for record in named:
+        ids = sources_named(str(record["source"]["text"]))
+        if ids:
+            speaker_hits += 1
+            content = _span_of(record["content"])
+            attribution_hits += any(cites_over(c, ids, content) for c in brief.claims)
+
+    names = {s.id: s.name for s in brief.sources}
+    precision_hits = 0
+    for claim in attributed:
+        cited = [names[i] for i in claim.source_ids if i in names]
+        precision_hits += any(
+            any(_shares(span, _span_of(r["content"])) for span in claim.evidence)
+            and (
+                _scorer_pronoun(str(r["source"]["text"]))
+                or any(scorer_names_match(n, str(r["source"]["text"])) for n in cited)
+            )
+            for r in sourced
+        )
+    gold_names = [str(r["source"]["text"]) for r in records if r.get("source")]
+    source_hits = sum(any(scorer_names_match(s.name, g) for g in gold_names) for s in brief.sources)
+    all_ids = {s.id for s in brief.sources}
+    pronouns = [r for r in sourced if _scorer_pronoun(str(r["source"]["text"]))]
+    pronoun_sourced = sum(
+        any(cites_over(c, all_ids, _span_of(r["content"])) for c in brief.claims) for r in pronouns
     )
     metrics: Metrics = {
         "attributions_total": len(records),
-        "attributions_unsourced": unsourced,
-        "attributions": plain,
-        "attributions_speaker_found": speaker_found,
-        "attributions_found": found,
-        "pronoun_attributions": pronouns,
-        "pronoun_sourced": pronoun_sourced,
+        "attributions_unsourced": len(records) - len(sourced),
+        "named_attributions": len(named),
+        "speaker_hits": speaker_hits,
+        "attribution_hits": attribution_hits,
+        "attributed_claims": len(attributed),
+        "claim_precision_hits": precision_hits,
         "sources_predicted": len(brief.sources),
-        "sources_unannotated": unannotated,
+        "source_hits": source_hits,
+        "pronoun_attributions": len(pronouns),
+        "pronoun_sourced": pronoun_sourced,
+        **_span_counts(
+            article,
+            "source",
+            [(e.start, e.end) for s in brief.sources for e in s.evidence],
+            [_span_of(r["source"]) for r in sourced],
+        ),
+        **_span_counts(
+            article,
+            "content",
+            [(e.start, e.end) for c in attributed for e in c.evidence],
+            [_span_of(r["content"]) for r in sourced],
+        ),
         **_common(brief),
     }
     return _finish(metrics)
