@@ -716,6 +716,10 @@ def test_years_are_dates_never_counts(sentence: str, text: str, value: float) ->
         ("expire on September 30th", "September 30th", 30.0),
         ("on 26 September", "26 September", 26.0),
         ("on the 3rd of March", "3rd of March", 3.0),
+        # every abbreviation takes a dot ("Jun." and "Jul." as well as "Jan.")
+        ("opened on Jun. 5 in Paris", "Jun. 5", 5.0),
+        ("by Jul. 14", "Jul. 14", 14.0),
+        ("from Sep 27", "Sep 27", 27.0),
     ],
 )
 def test_day_month_without_year_is_a_date_valued_by_day(

@@ -105,6 +105,7 @@ from typing import Final, Literal
 from number_parser import parse_number as _number_parser_parse
 
 from newsbrief.alternation import by_first_letter, trie
+from newsbrief.lexicon import MONTH_ABBREVIATIONS, MONTHS
 
 __all__ = ["FigureKind", "NumberMention", "Qualifier", "find_numbers", "parse_number"]
 
@@ -278,10 +279,10 @@ _QUANTITY_QUALIFIERS: Final = frozenset({"at_least", "at_most", "more_than", "le
 # "around 2010" is still a year; "nearly 2000" is a quantity.
 _TEMPORAL_APPROX: Final = frozenset({"around", "about", "circa"})
 
+# "September", "Sept.", "Sep": a month's name, or its abbreviation with or without a dot.
 _MONTH_NAMES: Final = (
-    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
-    r"|Aug(?:ust|\.)?|Sep(?:tember|t\.|t|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?"
-    r"|Dec(?:ember|\.)?)(?![A-Za-z])"
+    rf"(?:{'|'.join(MONTHS)}|(?:{'|'.join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))})"
+    r"\.?)(?![A-Za-z])"
 )
 
 
@@ -882,11 +883,7 @@ def _ordinal_word_atom(text: str, m: re.Match[str]) -> _Atom | None:
 
 # Every word a `_MASTER` match can start with, as a whole word (lower case; matched with
 # the same case-insensitive rules as the master's own words).
-_MONTH_WORDS: Final = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec",
-)  # fmt: skip
+_MONTH_WORDS: Final = tuple(month.lower() for month in (*MONTHS, *MONTH_ABBREVIATIONS))
 _FIRST_WORDS: Final = frozenset(
     {
         *_WORD_VALUES,
