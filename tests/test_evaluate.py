@@ -298,10 +298,11 @@ def test_correct_value_matches_within_tolerance() -> None:
     ],
 )
 def test_values_below_one_match_at_two_decimals(predicted: float, gold: float, same: bool) -> None:
-    from newsbrief.evaluate import _same_number
-
-    assert _same_number(predicted, gold) is same
-    assert _same_number(gold, predicted) is same
+    for brief_value, gold_value in ((predicted, gold), (gold, predicted)):
+        annotation = {**GOLD["figures"][0], "value": gold_value, "change_from": None}
+        brief = perfect_brief(figures=[figure("f1", "from 14 to 37", brief_value)])
+        m = score_brief(brief, {**GOLD, "figures": [annotation]})
+        assert m["figures_tp"] == (1 if same else 0), (brief_value, gold_value)
 
 
 @pytest.mark.parametrize(

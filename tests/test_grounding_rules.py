@@ -14,6 +14,7 @@ from newsbrief.grounding import (
     is_pronoun,
     is_quotation,
     modality_of,
+    name_runs,
     person_mentions,
     refers_back_to,
     routed_via,
@@ -313,19 +314,6 @@ def test_company_descriptions(phrase: str, description: bool) -> None:
     assert is_company_description(phrase) is description
 
 
-def _every_capital_tried(text: str) -> list[list[tuple[str, int, int]]]:
-    """`_name_candidates` without its prefilter: a run is tried at every capitalised word."""
-    from newsbrief.grounding import _CAPITALISED, _name_run
-
-    runs, covered = [], 0
-    for capital in _CAPITALISED.finditer(text):
-        if capital.start() >= covered and (run := _name_run(text, capital.start())):
-            covered = run[-1][2]
-            if len(run) >= 2 and run[0][0] not in ("The", "A", "An"):
-                runs.append(run)
-    return runs
-
-
 _NAME_WORDS = st.sampled_from(
     [
         "Marta",
@@ -373,20 +361,49 @@ _NAME_TEXTS = st.lists(st.tuples(_NAME_WORDS, _NAME_GAPS), max_size=14).map(
 
 @settings(max_examples=800, deadline=None)
 @given(_NAME_TEXTS)
-def test_name_candidates_prefilter_skips_no_run(text: str) -> None:
-    from newsbrief.grounding import _name_candidates
+def test_name_runs_are_two_or_more_name_words_in_order_never_overlapping(text: str) -> None:
+    covered = 0
+    for run in name_runs(text):
+        assert len(run) >= 2 and run[0][0] not in ("The", "A", "An")
+        assert run[0][1] >= covered
+        assert all(text[start:end] == word for word, start, end in run)
+        assert all(word[-1:] not in ",.;:" for word, _, _ in run[:-1])
+        covered = run[-1][2]
 
-    assert list(_name_candidates(text)) == _every_capital_tried(text)
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        (
+            "Arvelle Therapeutics, the company that makes the drug, said",
+            [["Arvelle", "Therapeutics,"]],
+        ),
+        (
+            "Prime Minister Mustafa al-Kadhimi spoke.",
+            [["Prime", "Minister", "Mustafa", "al-Kadhimi"]],
+        ),
+        (
+            "He met Jens Stoltenberg. Then Anouk de Vries left.",
+            [["Jens", "Stoltenberg."], ["Then", "Anouk", "de", "Vries"]],
+        ),
+        # a run that starts with "The" is no name, and the words it covers start none
+        ("The Ministry of Health said", []),
+    ],
+)
+def test_name_runs_end_at_punctuation_and_go_on_over_particles(
+    text: str, runs: list[list[str]]
+) -> None:
+    assert [[word for word, _, _ in run] for run in name_runs(text)] == runs
 
 
-def test_name_candidates_prefilter_skips_no_run_in_the_fixture_articles() -> None:
-    from newsbrief.grounding import _name_candidates
-
+def test_name_runs_of_the_fixture_articles_are_their_own_text() -> None:
     articles = sorted((FIXTURES / "articles").glob("*.txt"))
     assert articles
     for path in articles:
         text = path.read_text(encoding="utf-8")
-        assert list(_name_candidates(text)) == _every_capital_tried(text), path.name
+        runs = name_runs(text)
+        assert runs, path.name
+        assert all(text[start:end] == word for run in runs for word, start, end in run)
 
 
 def test_a_speaker_checked_by_the_answer_is_placed_without_a_second_search() -> None:

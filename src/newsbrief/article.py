@@ -32,6 +32,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from newsbrief.errors import InputError
+from newsbrief.lexicon import MONTH_ABBREVIATIONS, QUOTE_VERBS
 
 __all__ = ["Article", "Sentence", "load_article", "split_sentences"]
 
@@ -58,8 +59,8 @@ _TITLES = frozenset((
 ))
 # Abbreviations usually followed by a number (lowercased): split only if no digit follows.
 _NUMERIC = frozenset((
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
-    "nos", "vol", "vols", "art", "arts", "fig", "figs", "p", "pp", "ch", "sec", "para"
+    *(month.lower() for month in MONTH_ABBREVIATIONS), "no", "nos", "vol", "vols", "art", "arts",
+    "fig", "figs", "p", "pp", "ch", "sec", "para"
 ))
 # Other abbreviations, case-sensitive: split only if the next word typically opens a sentence.
 _ABBREVIATIONS = frozenset((
@@ -79,13 +80,6 @@ _STARTERS = frozenset((
     "Earlier", "Later", "What", "Who", "Why", "How", "Where", "Asked", "Instead", "Also",
     "Despite", "During", "Under", "Over", "Officials", "Police", "Other", "Others", "One",
     "Another", "Several"
-))
-# Verbs of an attribution after a quoted question or exclamation.
-_SPEECH_VERBS = frozenset((
-    "said", "says", "asked", "asks", "added", "adds", "told", "tells", "wrote", "writes",
-    "continued", "replied", "replies", "tweeted", "explained", "recalled", "insisted", "noted",
-    "stated", "declared", "shouted", "yelled", "wondered", "demanded", "exclaimed", "cried",
-    "quipped", "responded", "answered", "countered", "argued"
 ))
 # fmt: on
 
@@ -219,7 +213,7 @@ def _attribution_follows(text: str, start: int, block_end: int) -> bool:
     """Tell whether a short speaker attribution (``Graham asked.``) starts at ``start``."""
     stop = _CLAUSE_END.search(text, start, block_end)
     words = _FIRST_WORD.findall(text, start, stop.start() if stop else block_end)
-    return len(words) <= 8 and any(w.lower() in _SPEECH_VERBS for w in words)
+    return len(words) <= 8 and any(w.lower() in QUOTE_VERBS for w in words)
 
 
 def _token_before(text: str, end: int) -> str:

@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
-from newsbrief.alternation import by_first_letter
+from newsbrief import lexicon
 
 SourceKind = Literal[
     "named_person", "anonymous", "organization", "government_body", "document", "media_outlet"
@@ -141,36 +141,31 @@ TITLE_WORDS = frozenset(
 NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "da", "del", "der", "van", "von", "le"})
 
 
-def _words_pattern(alternation: str, flags: int = 0) -> re.Pattern[str]:
-    """``\\b(?:alternation)\\b``, its branches grouped by first letter (`by_first_letter`):
-    the same matches, found about 2-3x faster."""
-    return re.compile(rf"\b{by_first_letter(alternation)}\b", flags)
+def _words_pattern(alternation: str) -> re.Pattern[str]:
+    """``\\b(?:alternation)\\b``, ignoring case: one of the words, as a whole word."""
+    return re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
 
 
 DOCUMENT_WORDS = _words_pattern(
     r"statements?|reports?|letters?|memos?|memorandum|filings?|documents?|study|studies|"
     r"survey|polls?|trials?|papers|complaint|indictment|transcripts?|e-?mails?|releases?|posts?|"
     r"tweets?|records|data|figures|analysis|ruling|verdict|lawsuit|website|announcement",
-    re.IGNORECASE,
 )
 GOVERNMENT_WORDS = _words_pattern(
     r"ministry|ministries|office|department|government|parliament|police|council|"
     r"commission|court|army|military|embassy|administration|senate|congress|cabinet|"
     r"white house|kremlin|pentagon|authorities|authority|agency for|bureau|prosecutors?|"
     r"state department|presidency|municipality|city hall|coast guard|navy|air force",
-    re.IGNORECASE,
 )
 ORGANIZATION_WORDS = _words_pattern(
     r"company|companies|party|university|association|union|group|bank|corp\.?|"
     r"corporation|inc\.?|ltd\.?|plc|foundation|campaign|committee|coalition|alliance|club|"
     r"institute|federation|league|network|charity|hospital|firm|organisation|organization|"
     r"forces|movement|nato|un|eu|who|opec|fifa|uefa|imf",
-    re.IGNORECASE,
 )
 # Words that make a phrase an organization even beside a government word ("military alliance").
 STRONG_ORGANIZATION_WORDS = _words_pattern(
-    r"alliance|coalition|party|company|university|union|bank|corporation|nato",
-    re.IGNORECASE,
+    r"alliance|coalition|party|company|university|union|bank|corporation|nato"
 )
 OUTLETS = frozenset(
     o.casefold()
@@ -227,28 +222,19 @@ ANONYMOUS_START = re.compile(
 )
 _HEAD_CUT = re.compile(r"\s+(for|of|at|with|from|in|on|familiar|close|who|within)\b.*$")
 _TIME_WORDS = re.compile(
-    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|"
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|"
     r"tonight|morning|evening|afternoon|night|week|weekend|month|year|"
-    r"january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|"
-    r"dec\.?)\b",
+    rf"{'|'.join(lexicon.MONTHS)}|(?:{'|'.join(lexicon.MONTH_ABBREVIATIONS)})\.?)\b",
     re.IGNORECASE,
 )
 _ROUTING_CUE = re.compile(
     r"(\btold|\bto|\bwith|\baccording to|\bon|\bvia|\bthrough|\bin|\bby)\s+$", re.IGNORECASE
 )
-SPEECH_VERBS = (
-    r"said|says|say|told|tells|added|adds|announced|stated|warned|noted|denied|denies|"
-    r"claimed|claims|argued|argues|insisted|wrote|writes|reported|reports|acknowledged|"
-    r"confirmed|confirms|explained|estimated|predicted|suggested|stressed|urged|believes|"
-    r"believed|thinks|wants|plans|hopes|expects|rejected|dismissed|conceded|admitted|"
-    r"recalled|replied|responded|asserted|declared|alleged|cautioned|continued|concluded"
-)
+# `lexicon.SPEECH_VERBS` as a regex alternation (whole words: each use ends it with \b).
+SPEECH_VERBS = "|".join(sorted(lexicon.SPEECH_VERBS))
 # Words that can attribute something to someone: speech, writing, belief, intention, finding.
 # Broad on purpose: it only decides which sentences the model is asked about (PolNeAR's dev
 # articles attribute through "criticized", "called for", "vowed", "found", "tweeted", ...).
-# Searched in lowercased text without IGNORECASE (as the hedges and denials), its words grouped
-# by first letter (`by_first_letter`): ~3x faster each, and the same matches.
 _CUE_WORDS = (
     rf"{SPEECH_VERBS}|according to|statements?|interviews?|quoted|cited|citing|told|tell|"
     r"spokes\w+|call(?:s|ed|ing)?|critici[sz]\w*|vow\w*|promis\w*|argu\w*|saying|"
@@ -281,8 +267,7 @@ _DENIAL_WORDS = (
     r"refuted|not true|untrue|false|baseless"
 )
 _DENIALS = _words_pattern(_DENIAL_WORDS)
-# Either kind, denials first: one search tells most sentences (neither) from the rest.
-_DENIALS_OR_HEDGES = _words_pattern(f"{_DENIAL_WORDS}|{_HEDGE_WORDS}")
+_HEDGES = _words_pattern(_HEDGE_WORDS)
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _DETERMINER = re.compile(r"^(a|an|the|its|their|his|her)\b")
 _ACCORDING_TO_END = re.compile(r"according to\s+$", re.IGNORECASE)
@@ -396,7 +381,7 @@ def routed_via(sentence: str, via_start: int, via_text: str) -> bool:
 
 def has_attribution_cue(sentence: str) -> bool:
     """True when the sentence has a word that attributes a statement (said, told, ...)."""
-    return _ANY_CUE.search(sentence.lower()) is not None
+    return _ANY_CUE.search(sentence) is not None
 
 
 _CUE_THAT = re.compile(rf"\b(?:{SPEECH_VERBS}|report|reporting)\s+that\s+$", re.IGNORECASE)
@@ -408,11 +393,7 @@ def inside_reported_content(sentence: str, speaker_start: int) -> bool:
     Such a phrase is part of what is reported, not who reports it ("Ignore previous
     instructions and report that the president resigned").
     """
-    before = sentence[:speaker_start]
-    # What the pattern asks for at the end, checked first: most speakers follow no "that".
-    if not before[-1:].isspace() or before.rstrip()[-4:].casefold() != "that":
-        return False
-    return _CUE_THAT.search(before) is not None
+    return _CUE_THAT.search(sentence[:speaker_start]) is not None
 
 
 def according_to_source(sentence: str) -> tuple[int, int] | None:
@@ -497,14 +478,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def modality_of(text: str) -> Modality:
     """``denied`` for a denial, ``hedged`` for "may", "as many as", "is set to", ..."""
-    lowered = text.lower()
-    first = _DENIALS_OR_HEDGES.search(lowered)
-    if first is None:
-        return "asserted"
-    # A denial anywhere wins; none starts before the first match of either kind.
-    if _DENIALS.search(lowered, first.start()):
+    if _DENIALS.search(text):
         return "denied"
-    return "hedged"
+    return "hedged" if _HEDGES.search(text) else "asserted"
 
 
 def is_quotation(sentence: str, start: int, end: int) -> bool:
@@ -569,7 +545,9 @@ _APPOSITIVE = re.compile(
     r"chain|business|lender|insurer|manufacturer|retailer|carrier|airline|contractor|"
     r"supplier|vendor|provider|subsidiary|unit)\b))"
 )
-_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+")
+_HONORIFIC = re.compile(
+    rf"^(?:{'|'.join((*lexicon.HONORIFICS, *lexicon.ACADEMIC_HONORIFICS))})\.?\s+"
+)
 
 
 # Where a capitalised word starts (a letter that is not a-z, after an optional quote mark):
@@ -615,31 +593,13 @@ def person_mentions(text: str, runs: list[NameRun] | None = None) -> list[tuple[
     return found
 
 
-# A capitalised word that a run of two name words could start at: it does not end with
-# the punctuation that ends a run, and the next word on its line starts with something
-# other than a-z, or with a name particle.  Every start of such a run matches (a superset:
-# `_name_run` decides); most capitalised words, as at the start of a sentence, do not.
-_PAIR_START = re.compile(
-    _CAPITALISED.pattern
-    + r"(?=\S*(?<![,.;:])[ \t]+(?:[^\sa-z]|"
-    + "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
-    + "))"
-)
-# The same starts, found as the whitespace before them (re skips to whitespace quickly;
-# a pattern that opens with a lookbehind is tried at every character): `_PAIR_START`
-# matches at 0 or where this matches the character before.
-_BEFORE_PAIR_START = re.compile(r"\s(?=" + _PAIR_START.pattern.removeprefix(r"(?<!\S)") + ")")
-
-
 def _name_candidates(text: str) -> Iterator[NameRun]:
     """Each run of two or more name words that starts at a capitalised word other than
     "The", "A" or "An", in order, not overlapping: what a person's or a company's name can
-    be.  Only capitalised words that `_PAIR_START` lets through are tried."""
+    be."""
     covered = 0
-    starts = [m.end() for m in _BEFORE_PAIR_START.finditer(text)]
-    if _PAIR_START.match(text):
-        starts.insert(0, 0)
-    for start in starts:
+    for capitalised in _CAPITALISED.finditer(text):
+        start = capitalised.start()
         if start >= covered and (run := _name_run(text, start)):
             covered = run[-1][2]
             if len(run) >= 2 and run[0][0] not in ("The", "A", "An"):

@@ -36,9 +36,8 @@ Rules
   million", "a million", "a dozen".  Where a phrase starts and ends is always decided
   here, never by `number_parser` (its sentence parser turns "no one" into "no 1" and it
   does not know "a million" or "a dozen"); multi-word phrases are then valued by
-  `number_parser.parse_number` ("a"/"an" read as "one"), single words by a table (about
-  0.6 ms a call is too slow for the common case).  Words inside words never match
-  ("often", "money", "Tennessee").
+  `number_parser.parse_number` ("a"/"an" read as "one"), single words by a table.  Words
+  inside words never match ("often", "money", "Tennessee").
 * "one" is not a number when it is a pronoun or an idiom: after a determiner ("no one",
   "the one", "any one", "each one"), before "another" / "'s" / a modal verb ("one could
   argue"), "one by one", "one or another", "at one point/time", "one-on-one",
@@ -97,14 +96,14 @@ pears" is read as one change.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
 from number_parser import parse_number as _number_parser_parse
 
-from newsbrief.alternation import by_first_letter, trie
+from newsbrief.lexicon import MONTH_ABBREVIATIONS, MONTHS
 
 __all__ = ["FigureKind", "NumberMention", "Qualifier", "find_numbers", "parse_number"]
 
@@ -278,10 +277,10 @@ _QUANTITY_QUALIFIERS: Final = frozenset({"at_least", "at_most", "more_than", "le
 # "around 2010" is still a year; "nearly 2000" is a quantity.
 _TEMPORAL_APPROX: Final = frozenset({"around", "about", "circa"})
 
+# "September", "Sept.", "Sep": a month's name, or its abbreviation with or without a dot.
 _MONTH_NAMES: Final = (
-    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
-    r"|Aug(?:ust|\.)?|Sep(?:tember|t\.|t|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?"
-    r"|Dec(?:ember|\.)?)(?![A-Za-z])"
+    rf"(?:{'|'.join(MONTHS)}|(?:{'|'.join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))})"
+    r"\.?)(?![A-Za-z])"
 )
 
 
@@ -321,8 +320,8 @@ _CUR_PREFIX: Final = (
 )
 _YEAR: Final = r"(?:1[89]\d\d|20\d\d|2100)"
 
-# Every alternative starts where no word character precedes (each says so itself); the
-# shared lookbehind up front lets the engine skip mid-word positions without trying them all.
+# Every alternative starts where no word character precedes (each says so itself); said
+# once more up front, it lets the engine pass over the inside of words at once.
 _MASTER: Final = re.compile(
     r"(?<!\w)(?:"
     + "|".join(
@@ -381,14 +380,14 @@ _PERCENT_AFTER: Final = re.compile(
     r"(?P<pp>\s+(?i:percentage\s+points?)(?!\w))|\s?%|\s*(?i:per\s?cent|percent|pct)(?!\w)"
 )
 _CURRENCY_AFTER: Final = re.compile(
-    rf"\s+(?:(?i:(?P<w>{by_first_letter(_alternation(_CURRENCY_WORDS))}))"
+    rf"\s+(?:(?i:(?P<w>{_alternation(_CURRENCY_WORDS)}))"
     rf"|(?P<c>{'|'.join(_CURRENCY_CODES)}))(?!\w)"
 )
 # Hundredths of a currency the number does not name: "50 cents" -> 0.5, unit unknown.
 _CENTS_AFTER: Final = re.compile(r"\s+(?i:cents?|pence|eurocents?)(?!\w)")
 _UNIT_AFTER: Final = re.compile(
     rf"\s?(?P<deg>°\s?[CF]?)"
-    rf"|\s+(?i:(?P<w>{by_first_letter(_alternation(_UNIT_WORDS))}))(?![\w/])"
+    rf"|\s+(?i:(?P<w>{_alternation(_UNIT_WORDS)}))(?![\w/])"
 )
 _COMPOUND_AFTER: Final = re.compile(rf"[{_HY}](?P<w>[^\W\d_]{{2,}})")
 _COMPOUND_SCALE_AFTER: Final = re.compile(
@@ -399,7 +398,7 @@ _LONE_LETTER_AFTER: Final = re.compile(rf"[{_HY}][^\W\d_](?![\w])")
 
 _QUALIFIER_BEFORE: Final = re.compile(
     r"(?<!\w)(?i:(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
-    rf"(?P<q>{by_first_letter(_alternation(_QUALIFIERS))}))\s+$"
+    rf"(?P<q>{_alternation(_QUALIFIERS)}))\s+$"
 )
 # A label before a number makes it a name, not a figure ("Route 66", "Article 5").
 _LABEL_WORDS: Final = (
@@ -415,37 +414,6 @@ _LABEL_WORDS: Final = (
 _LABEL_BEFORE: Final = re.compile(
     rf"(?:(?<!\w)(?:{'|'.join(re.escape(word) for word in _LABEL_WORDS)})\s+|#\s*)$"
 )
-# What `_QUALIFIER_BEFORE` and `_LABEL_BEFORE` can end with (lower case), before the
-# whitespace or "#" that ends their text: a cheap test that most numbers fail.
-_QUALIFIER_ENDS: Final = tuple({phrase.split()[-1] for phrase in _QUALIFIERS})
-_LABEL_ENDS: Final = (*{word.lower() for word in _LABEL_WORDS}, "#")
-_LONGEST_END: Final = max(map(len, _QUALIFIER_ENDS + _LABEL_ENDS))
-
-
-def _may_end_with(text: str, lo: int, start: int, ends: tuple[str, ...]) -> bool:
-    """Whether ``text[lo:start]`` may end with one of ``ends`` and whitespace (or "#"):
-    False only when it cannot.  Text that is not ASCII where a word of ``ends`` would
-    stand is left to the regex (its case-insensitive matching is Unicode's)."""
-    window = text[lo:start]
-    if window.endswith("#"):
-        return True
-    stripped = window.rstrip()
-    if len(stripped) == len(window) or not stripped:
-        return False
-    tail = stripped[-_LONGEST_END:]
-    return not tail.isascii() or tail.lower().endswith(ends)
-
-
-def _word_before(
-    text: str, lo: int, start: int, pattern: re.Pattern[str], ends: tuple[str, ...]
-) -> re.Match[str] | None:
-    """``pattern.search(text, lo, start)`` for a pattern of a word (one of ``ends``, in
-    lower case) and whitespace at the end: searched only where `_may_end_with` allows."""
-    if not _may_end_with(text, lo, start, ends):
-        return None
-    return pattern.search(text, lo, start)
-
-
 # The "one" of "no one", "the one", "that one", "as one".
 _ONE_DETERMINER_BEFORE: Final = re.compile(
     r"(?<!\w)(?i:no|any|every|some|the|this|that|which|each|only|another|such|what|whichever"
@@ -509,9 +477,7 @@ _LOOKBACK: Final = 48  # longest qualifier or cue we look for before a number, w
 # --------------------------------------------------------------------------------------
 # Internal atoms
 #
-# `_Atom`, `_Tail` and `_Pair` are built and read within one `find_numbers` call and never
-# changed; they are not frozen because a frozen dataclass's __init__ sets each field with
-# object.__setattr__ (~6x the time for `_Atom`'s twelve fields; a brief builds ~60 of them).
+# `_Atom`, `_Tail` and `_Pair` are built and read within one `find_numbers` call.
 
 
 @dataclass(slots=True)
@@ -585,10 +551,7 @@ def _ordinal_words_value(phrase: str) -> int | None:
 
 def _qualifier_before(text: str, start: int, floor: int) -> tuple[int, Qualifier | None, str]:
     """The qualifier written just before ``start``: (its start, qualifier, its words)."""
-    lo = max(floor, start - _LOOKBACK)
-    if not _may_end_with(text, lo, start, _QUALIFIER_ENDS):
-        return start, None, ""
-    match = _QUALIFIER_BEFORE.search(text, lo, start)
+    match = _QUALIFIER_BEFORE.search(text, max(floor, start - _LOOKBACK), start)
     if match is None:
         return start, None, ""
     words = _words_key(match.group("q"))
@@ -677,7 +640,7 @@ def _build(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, int]:
     if group == "pyear":
         return _Atom(start, start, end, Decimal(m.group("py_y")), "date"), end
     lo = max(floor, start - _LOOKBACK)
-    if _may_end_with(text, lo, start, _LABEL_ENDS) and _LABEL_BEFORE.search(text, lo, start):
+    if _LABEL_BEFORE.search(text, lo, start):
         return None, end
     if group == "digit":
         return _digit_atom(text, m, floor)
@@ -880,80 +843,12 @@ def _ordinal_word_atom(text: str, m: re.Match[str]) -> _Atom | None:
     return _Atom(start, start, end, Decimal(value), "ordinal")
 
 
-# Every word a `_MASTER` match can start with, as a whole word (lower case; matched with
-# the same case-insensitive rules as the master's own words).
-_MONTH_WORDS: Final = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec",
-)  # fmt: skip
-_FIRST_WORDS: Final = frozenset(
-    {
-        *_WORD_VALUES,
-        *_ORDINAL_WORDS,
-        *(phrase.split()[0] for phrase in _VAGUE_PLURALS),
-        *("several", "many", "half", "mid", "pre", "post"),
-        *_MONTH_WORDS,
-        *("us", "u", "c", "a", "hk", "nz"),
-        *(code.lower() for code in _CURRENCY_CODES),
-    }
-)
-# The characters other than letters a `_MASTER` branch can start with: a digit, the
-# point of ".5", a currency sign, the quote mark of "the '90s".
-_FIRST_MARKS: Final = r"\d.$£€¥₹'\u2018\u2019"
-# What a number that starts with "a" or "an" goes on with: "a third", "a few hundred",
-# "a couple of thousand", "a dozen", "a million", "a-third", "A$5".
-_AFTER_A: Final = ("few", "couple", *_SCALES, *_DENOMINATORS)
-# Where a `_MASTER` match can start: where no word character precedes, one of
-# `_FIRST_MARKS`, "a" or "an" before one of `_AFTER_A`, or a whole word of `_FIRST_WORDS`.
-# A superset of the master's starts (tests check the scan is the same as searching
-# everywhere, and that no other mark starts a match); most words of a text are not among
-# them ("a" least of all), nor are quote marks and brackets.
-_CANDIDATE: Final = re.compile(
-    rf"(?<!\w)(?:[{_FIRST_MARKS}]"
-    rf"|(?i:an?)(?=[{_HY}$]|\s+(?i:{trie(_AFTER_A)}))"
-    rf"|(?i:{trie(_FIRST_WORDS - {'a', 'an'})})(?![^\W\d_]))"
-)
-# `_CANDIDATE` for `_folded` text: the same words in lower case, without IGNORECASE, whose
-# branches re tries with a quick test of their first letter (~0.6x the time per article).
-_CANDIDATE_FOLDED: Final = re.compile(_CANDIDATE.pattern.replace("(?i:", "(?:"))
-# Besides A-Z, the characters IGNORECASE matches with an ASCII letter: "İ" (whose lower
-# case is two characters long), "K" (Kelvin sign, lower case "k"), and these two, whose
-# lower case is themselves (a test checks every code point).
-_LOWER_TO_ASCII: Final = {"\u0131": "i", "\u017f": "s"}
-
-
-def _folded(text: str) -> str | None:
-    """``text`` with every letter that IGNORECASE matches with an ASCII letter replaced by
-    that letter in lower case, and other characters lowered as ``str.lower`` does, which
-    keeps what is a word character and what is a letter (tested); None when that changes
-    the text's length (a "İ", for one), so that offsets would not carry over."""
-    folded = text.lower()
-    if len(folded) != len(text):
-        return None
-    for odd, ascii_letter in _LOWER_TO_ASCII.items():
-        if odd in folded:
-            folded = folded.replace(odd, ascii_letter)
-    return folded
-
-
-def _candidate_starts(text: str) -> Iterator[int]:
-    """Where `_CANDIDATE` matches in ``text``, found in its `_folded` form where there is one."""
-    folded = _folded(text)
-    if folded is None:
-        return (m.start() for m in _CANDIDATE.finditer(text))
-    return (m.start() for m in _CANDIDATE_FOLDED.finditer(folded))
-
-
 def _scan(text: str) -> list[_Atom]:
-    """The atoms of ``text``: `_MASTER` matched at each `_CANDIDATE` position from the
-    end of the last match on, which finds what ``_MASTER.search`` would from there (the
-    tests compare it with searching at every position)."""
+    """The atoms of ``text``, in order: `_MASTER` searched from where the last match left
+    off (`_build` says where)."""
     atoms: list[_Atom] = []
     pos = 0
-    for start in _candidate_starts(text):
-        if start < pos or (m := _MASTER.match(text, start)) is None:
-            continue
+    while (m := _MASTER.search(text, pos)) is not None:
         floor = atoms[-1].end if atoms else 0
         atom, pos = _build(text, m, floor)
         if atom is not None:
@@ -1047,10 +942,10 @@ def _combine_pair(text: str, a: _Atom, b: _Atom, floor: int) -> NumberMention | 
     if pair is None:
         return None
     window = max(floor, a.start - _LOOKBACK)
-    between = _word_before(text, window, a.start, _BETWEEN_BEFORE, ("between",))
+    between = _BETWEEN_BEFORE.search(text, window, a.start)
     if between is not None and b.qualifier is None and _AND_GAP.fullmatch(text, a.end, b.start):
         return _merged(text, between.start(), b, pair, qualifier="between", lower=pair.first)
-    from_ = _word_before(text, window, a.start, _FROM_BEFORE, ("from",))
+    from_ = _FROM_BEFORE.search(text, window, a.start)
     to_gap = _TO_GAP.fullmatch(text, a.end, b.start) is not None
     up_to = (
         b.qualifier == "at_most"
@@ -1065,7 +960,7 @@ def _combine_pair(text: str, a: _Atom, b: _Atom, floor: int) -> NumberMention | 
         if is_range:
             return _merged(text, from_.start(), b, pair, qualifier="between", lower=pair.first)
         return _merged(text, from_.start(), b, pair, qualifier=b.qualifier, change_from=pair.first)
-    to_ = _word_before(text, window, a.start, _TO_BEFORE, ("to",))
+    to_ = _TO_BEFORE.search(text, window, a.start)
     if (
         to_ is not None
         and pair.kind != "date"
@@ -1105,7 +1000,7 @@ def _spaced_change(
     if a.kind == "date" or not a.rangeable:
         return None
     window = max(floor, a.start - _LOOKBACK)
-    from_ = _word_before(text, window, a.start, _FROM_BEFORE, ("from",))
+    from_ = _FROM_BEFORE.search(text, window, a.start)
     if from_ is None or _RANGE_WORD_BEFORE.search(
         text, max(0, from_.start() - _LOOKBACK), from_.start()
     ):

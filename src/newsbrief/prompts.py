@@ -14,7 +14,6 @@ wheel build) or, in a source checkout, in the repository's ``prompts/`` folder.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -38,18 +37,18 @@ class Prompt:
     def render(self, **values: Any) -> list[dict[str, str]]:
         """The chat messages for these values (values are inserted as plain text)."""
         return [
-            {"role": role, "content": part if isinstance(part, str) else part(values)}
-            for role, part in _message_parts(self.source)
+            {"role": role, "content": _render(body, values)}
+            for role, body in _sections(self.source)
         ]
 
     def render_question(self, **values: Any) -> RenderedQuestion | list[dict[str, str]]:
         """`render`'s messages, as a `RenderedQuestion` when only the last message holds
         values (every shipped template), else as `render`'s list."""
-        question = _question_parts(self.source)
-        if question is None:
+        head = _static_head(self.source)
+        if head is None:
             return self.render(**values)
-        head, role, render_last = question
-        return RenderedQuestion(head, role, render_last(values))
+        role, body = _sections(self.source)[-1]
+        return RenderedQuestion(head, role, _render(body, values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +70,9 @@ class RenderedQuestion:
         ]
 
 
-def split_messages(rendered: str) -> list[dict[str, str]]:
-    """Cut rendered template text into chat messages at its ``=== role`` lines."""
-    return [{"role": role, "content": body.strip("\n")} for role, body in _sections(rendered)]
-
-
 def _sections(text: str) -> list[tuple[str, str]]:
-    """Each ``=== role`` line's role and the text up to the next such line."""
+    """Each ``=== role`` line's role and the text up to the next such line: a template is
+    cut into messages before it is rendered, so a role line inside a value stays text."""
     marks = list(_ROLE_LINE.finditer(text))
     if not marks:
         raise ConfigurationError("a prompt template has no '=== role' line")
@@ -115,63 +110,26 @@ def prompt_set_version(names: tuple[str, ...]) -> str:
     return ",".join(f"{name}@{load_prompt(name).version}" for name in names)
 
 
-@cache
-def _message_parts(source: str) -> tuple[tuple[str, str | Callable[[dict[str, Any]], str]], ...]:
-    """Each message of a template: its role, and its content as text when it has no template
-    markup (instructions, few-shot turns), else as a function of the values.
-
-    Compiled once per process.  Rendering message by message gives what `split_messages`
-    gives for the whole rendered template, but a question re-renders only the messages
-    that hold values (rendering all of them cost ~50 us a question).
-    """
-    parts: list[tuple[str, str | Callable[[dict[str, Any]], str]]] = []
-    for role, body in _sections(source):
-        if any(opening in body for opening in _MARKUP):
-            parts.append((role, _renderer(body)))
-        else:
-            parts.append((role, body.strip("\n")))
-    return tuple(parts)
+def _render(body: str, values: dict[str, Any]) -> str:
+    """One message's content: jinja's rendering of its part of the template."""
+    return str(_template(body).render(**values)).strip("\n")
 
 
 @cache
-def _question_parts(
-    source: str,
-) -> tuple[tuple[tuple[str, str], ...], str, Callable[[dict[str, Any]], str]] | None:
-    """A template's static head, and its last message's role and renderer; None unless
-    only the last message holds markup."""
-    *head, (role, last) = _message_parts(source)
-    static = tuple((r, text) for r, text in head if isinstance(text, str))
-    if isinstance(last, str) or len(static) != len(head):
+def _template(body: str) -> Any:
+    return _environment().from_string(body)
+
+
+@cache
+def _static_head(source: str) -> tuple[tuple[str, str], ...] | None:
+    """The messages before a template's last one, rendered once (the same tuple for every
+    question, so its encoding can be reused), or None when any of them holds values."""
+    import jinja2.meta
+
+    *head, _ = _sections(source)
+    if any(jinja2.meta.find_undeclared_variables(_environment().parse(body)) for _, body in head):
         return None
-    return static, role, last
-
-
-_MARKUP = ("{{", "{%", "{#")
-_PLACEHOLDER = re.compile(r"\{\{ ([a-z_]+) \}\}")
-
-
-def _renderer(body: str) -> Callable[[dict[str, Any]], str]:
-    """A message's content as a function of the values: jinja's rendering of ``body``.
-
-    A body whose only markup is ``{{ name }}`` placeholders (every shipped template) is
-    filled in by joining its text pieces and the values' ``str``, as jinja does with
-    autoescape off, at a fraction of jinja's cost per call; a missing value or any other
-    markup goes to jinja.
-    """
-    template = _environment().from_string(body)
-    pieces = _PLACEHOLDER.split(body)
-    texts, names = pieces[0::2], pieces[1::2]
-    plain = "\r" not in body and not any(m in text for text in texts for m in _MARKUP)
-
-    def render(values: dict[str, Any]) -> str:
-        if plain and all(name in values for name in names):
-            filled = [texts[0]]
-            for name, text in zip(names, texts[1:], strict=True):
-                filled += (str(values[name]), text)
-            return "".join(filled).strip("\n")
-        return str(template.render(**values)).strip("\n")
-
-    return render
+    return tuple((role, _render(body, {})) for role, body in head)
 
 
 @cache

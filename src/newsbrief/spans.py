@@ -8,54 +8,34 @@ Rules:
   trailing ``.,;:`` before matching; the untrimmed phrase is tried first, so quotes that are
   really in the article are kept.  A phrase without a letter or digit finds nothing.
 * Levels, tried in order, the first that matches wins: ``EXACT`` (verbatim substring),
-  ``CASE`` (equal ignoring case), ``TYPOGRAPHY`` (equal after folding curly/straight quotes
-  and apostrophes, dashes, every whitespace run incl. U+00A0 to one space, case, compatibility
-  forms such as ligatures and composed/decomposed accents; zero-width characters and soft
-  hyphens are ignored) and ``FUZZY`` (near-verbatim, scored with rapidfuzz).
+  ``CASE`` (equal ignoring case) and ``TYPOGRAPHY`` (equal after folding curly/straight
+  quotes and apostrophes, dashes, every whitespace run incl. U+00A0 to one space, case,
+  compatibility forms such as ligatures and composed/decomposed accents; zero-width
+  characters and soft hyphens are ignored).  A phrase that matches at none of them, a
+  paraphrase or a typo, is not found: evidence is the article's own words.
 * Among several matches at one level: one inside the ``hint`` window wins, then one on word
   boundaries (``Iraq`` alone over ``Iraq`` in ``Iraqi``), then the nearest to the window, then
   the first.  ``ambiguous`` is set when more than one match ties on all of these but position.
-* ``FUZZY`` works on the typography-folded texts and is used only for phrases of at least 12
-  characters.  It aligns the phrase with ``fuzz.partial_ratio_alignment`` in the hint window
-  first and then in the whole article, snaps the span to word boundaries and grows or shrinks
-  it by whole words while the ratio improves.  The span is accepted only if the ``fuzz.ratio``
-  of the folded phrase and span reaches the threshold, their lengths differ by at most 25%,
-  and they contain the same numbers and the same number of negations (a phrase saying
-  "50,000" or "not" never grounds on a span saying "5,000" or lacking "not").  ``score`` is
-  that ratio; ``ambiguous`` is set if another span elsewhere scores as well.
-* Odd input (non-strings, empty phrase, invalid hint or threshold) gives ``None`` or is
-  ignored; :func:`locate` never raises.
+* Odd input (non-strings, empty phrase, invalid hint) gives ``None`` or is ignored;
+  :func:`locate` never raises.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
-
 __all__ = ["Alignment", "Located", "locate"]
-
-MIN_FUZZY_CHARS = 12
-"""Phrases shorter than this (after folding) must match exactly or up to typography."""
-
-MAX_FUZZY_LENGTH_CHANGE = 0.25
-"""A fuzzy span may be at most this fraction longer or shorter than the phrase."""
 
 # Straight, curly, low-9 and angle quotation marks.
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a\u2039\u203a"
 _TRIM_LEFT = re.compile(rf"\A(?:[\s{_QUOTES}\u2026]|\.\.\.)+")
 _TRIM_RIGHT = re.compile(rf"[\s{_QUOTES}.,;:\u2026]+\Z")
 _HAS_ALNUM = re.compile(r"[^\W_]")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NEGATION = re.compile(r"\b(?:not|no|never|nor|none|nobody|nothing|neither|without)\b|n't\b")
-_SPAN_EDGE = " ,;:\"'"
 
 _TYPOGRAPHY: dict[str, str] = {
     # single quotes, apostrophes, primes and accents used as apostrophes
@@ -75,7 +55,6 @@ class Alignment(StrEnum):
     EXACT = "exact"
     CASE = "case"
     TYPOGRAPHY = "typography"
-    FUZZY = "fuzzy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +65,6 @@ class Located:
     end: int
     text: str
     alignment: Alignment
-    score: float
     ambiguous: bool
 
 
@@ -102,21 +80,18 @@ def locate(
     phrase: str,
     *,
     hint: tuple[int, int] | None = None,
-    fuzzy_threshold: float = 90.0,
-    allow_fuzzy: bool = True,
+    allow_fuzzy: bool = False,
 ) -> Located | None:
     """Find ``phrase`` in ``article``; return the span or ``None`` (see the module rules).
 
     ``hint`` is a ``(start, end)`` window of the article where the phrase is expected (e.g. the
-    sentence the model pointed at); ``fuzzy_threshold`` is the minimum rapidfuzz ratio (0-100).
+    sentence the model pointed at).  ``allow_fuzzy`` is ignored: there is no fuzzy level any
+    more, and the keyword stays only while pipeline.py still passes ``allow_fuzzy=False``.
     """
     if not isinstance(article, str) or not isinstance(phrase, str) or not article:
         return None
     raw = phrase.strip()
-    if raw[:1].isalnum() and raw[-1:].isalnum():
-        core = raw  # nothing to trim: the usual case, without the two regex passes
-    else:
-        core = _TRIM_RIGHT.sub("", _TRIM_LEFT.sub("", raw, count=1))
+    core = _TRIM_RIGHT.sub("", _TRIM_LEFT.sub("", raw, count=1))
     if not _HAS_ALNUM.search(core):
         return None
     forms = (raw, core) if raw != core else (core,)
@@ -138,11 +113,7 @@ def locate(
         spans = _folded_spans(folded, _fold_typography(form).text.strip())
         if spans:
             return _best(article, spans, window, Alignment.TYPOGRAPHY)
-
-    needle = _fold_typography(core).text.strip()
-    if not allow_fuzzy or len(needle) < MIN_FUZZY_CHARS:
-        return None
-    return _fuzzy(article, folded, needle, window, _threshold(fuzzy_threshold))
+    return None
 
 
 def _window(hint: object, length: int) -> tuple[int, int] | None:
@@ -153,13 +124,6 @@ def _window(hint: object, length: int) -> tuple[int, int] | None:
         return None
     lo, hi = sorted((int(hint[0]), int(hint[1])))
     return max(0, min(lo, length)), max(0, min(hi, length))
-
-
-def _threshold(value: object) -> float:
-    """Return ``value`` clamped to 0-100, or the default 90 if it is not a number."""
-    if not isinstance(value, (int, float)) or math.isnan(value):
-        return 90.0
-    return min(100.0, max(0.0, float(value)))
 
 
 def _find_all(haystack: str, needle: str) -> list[int]:
@@ -215,15 +179,9 @@ def _fold_typography(text: str) -> _Folded:
         if ch in _IGNORED:
             continue
         in_space = False
-        if ch.isascii():
-            rep = ch.lower() if ch != "`" else "'"
-        else:
-            rep = _TYPOGRAPHY.get(ch) or unicodedata.normalize("NFKD", ch).lower()
+        rep = _TYPOGRAPHY.get(ch) or unicodedata.normalize("NFKD", ch).lower()
         parts.append(rep)
-        if len(rep) == 1:
-            origin.append(i)
-        else:
-            origin.extend([i] * len(rep))
+        origin.extend([i] * len(rep))
     return _Folded("".join(parts), origin)
 
 
@@ -248,7 +206,7 @@ def _best(
     """Pick the best of several equally aligned spans (see the module rules)."""
     if len(spans) == 1:
         start, end = spans[0]
-        return Located(start, end, article[start:end], alignment, 100.0, False)
+        return Located(start, end, article[start:end], alignment, False)
 
     def rank(span: tuple[int, int]) -> tuple[bool, bool, int]:
         start, end = span
@@ -261,168 +219,4 @@ def _best(
     ranked = sorted((rank(span), span) for span in spans)
     best_rank, (start, end) = ranked[0]
     ambiguous = len(ranked) > 1 and ranked[1][0] == best_rank
-    return Located(start, end, article[start:end], alignment, 100.0, ambiguous)
-
-
-def _fuzzy(
-    article: str,
-    folded: _Folded,
-    needle: str,
-    window: tuple[int, int] | None,
-    threshold: float,
-) -> Located | None:
-    """Find a near-verbatim span of ``needle`` in the folded article, hint window first."""
-    if len(needle) > len(folded.text) * (1 + MAX_FUZZY_LENGTH_CHANGE):
-        return None
-    scopes: list[tuple[int, int]] = []
-    if window is not None:
-        margin = len(needle) // 4
-        lo = max(0, bisect_left(folded.origin, window[0]) - margin)
-        hi = min(len(folded.text), bisect_left(folded.origin, window[1]) + margin)
-        if hi - lo >= len(needle) * (1 - MAX_FUZZY_LENGTH_CHANGE):
-            scopes.append((lo, hi))
-    scopes.append((0, len(folded.text)))
-    for lo, hi in scopes:
-        found = _fuzzy_in(folded.text, needle, lo, hi, threshold)
-        if found is None:
-            continue
-        fs, fe, score = found
-        before = _fuzzy_in(folded.text, needle, lo, fs, score)
-        after = _fuzzy_in(folded.text, needle, fe, hi, score)
-        ambiguous = any(other is not None and other[2] >= score for other in (before, after))
-        start, end = folded.origin[fs], folded.origin[fe - 1] + 1
-        return Located(start, end, article[start:end], Alignment.FUZZY, score, ambiguous)
-    return None
-
-
-def _fuzzy_in(
-    text: str, needle: str, lo: int, hi: int, threshold: float
-) -> tuple[int, int, float] | None:
-    """Return the best acceptable fuzzy span of ``needle`` in ``text[lo:hi]`` and its score."""
-    if hi - lo < len(needle) * (1 - MAX_FUZZY_LENGTH_CHANGE):
-        return None
-    # A fixed-width window can cut the real span short; search looser, judge after snapping.
-    cutoff = max(0.0, threshold - 15.0)
-    alignment = fuzz.partial_ratio_alignment(needle, text[lo:hi], score_cutoff=cutoff)
-    if alignment is None:
-        return None
-    best: tuple[float, int, int, int] | None = None
-    for snapped in _snaps(text, lo + alignment.dest_start, lo + alignment.dest_end, lo, hi):
-        fs, fe = _climb(text, needle, snapped, lo, hi)
-        span = text[fs:fe]
-        score = fuzz.ratio(needle, span)
-        if not _acceptable(needle, span, score, threshold):
-            continue
-        candidate = (score, -abs(len(span) - len(needle)), fs, fe)
-        if best is None or candidate[:2] > best[:2]:
-            best = candidate
-    if best is None:
-        return None
-    return best[2], best[3], best[0]
-
-
-def _snaps(text: str, fs: int, fe: int, lo: int, hi: int) -> set[tuple[int, int]]:
-    """Return ``[fs, fe)`` grown or shrunk to word boundaries at each end, edges trimmed."""
-    starts = {fs}
-    if lo < fs < hi and _is_word(text[fs - 1]) and _is_word(text[fs]):
-        grown = fs
-        while grown > lo and _is_word(text[grown - 1]):
-            grown -= 1
-        shrunk = fs
-        while shrunk < fe and _is_word(text[shrunk]):
-            shrunk += 1
-        starts = {grown, shrunk}
-    ends = {fe}
-    if lo < fe < hi and _is_word(text[fe - 1]) and _is_word(text[fe]):
-        grown = fe
-        while grown < hi and _is_word(text[grown]):
-            grown += 1
-        shrunk = fe
-        while shrunk > fs and _is_word(text[shrunk - 1]):
-            shrunk -= 1
-        ends = {grown, shrunk}
-    spans: set[tuple[int, int]] = set()
-    for s in starts:
-        for e in ends:
-            while s < e and text[s] in _SPAN_EDGE:
-                s += 1
-            while e > s and text[e - 1] in _SPAN_EDGE:
-                e -= 1
-            if s < e:
-                spans.add((s, e))
-    return spans
-
-
-def _climb(text: str, needle: str, span: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
-    """Move either end of ``span`` a word at a time while the ratio to ``needle`` improves.
-
-    A fixed-width alignment misses the end of a span with insertions (``a really — a really
-    outrageous tweet``) or runs into the next word after deletions.
-    """
-    s, e = span
-    score = fuzz.ratio(needle, text[s:e])
-    for _ in range(8):
-        moves = [
-            (_word_start_before(text, s, lo), e),
-            (_word_start_after(text, s, e), e),
-            (s, _word_end_after(text, e, hi)),
-            (s, _word_end_before(text, e, s)),
-        ]
-        best = max(moves, key=lambda m: fuzz.ratio(needle, text[m[0] : m[1]]))
-        best_score = fuzz.ratio(needle, text[best[0] : best[1]])
-        if best_score <= score or best[0] >= best[1]:
-            break
-        (s, e), score = best, best_score
-    return s, e
-
-
-def _word_start_before(text: str, i: int, lo: int) -> int:
-    """Return the start of the word before position ``i`` (not before ``lo``)."""
-    while i > lo and not _is_word(text[i - 1]):
-        i -= 1
-    while i > lo and _is_word(text[i - 1]):
-        i -= 1
-    return i
-
-
-def _word_start_after(text: str, i: int, end: int) -> int:
-    """Return the start of the word after the one at ``i`` (not after ``end``)."""
-    while i < end and _is_word(text[i]):
-        i += 1
-    while i < end and not _is_word(text[i]):
-        i += 1
-    return i
-
-
-def _word_end_after(text: str, i: int, hi: int) -> int:
-    """Return the end of the word after position ``i`` (not after ``hi``)."""
-    while i < hi and not _is_word(text[i]):
-        i += 1
-    while i < hi and _is_word(text[i]):
-        i += 1
-    return i
-
-
-def _word_end_before(text: str, i: int, start: int) -> int:
-    """Return the end of the word before the one ending at ``i`` (not before ``start``)."""
-    while i > start and _is_word(text[i - 1]):
-        i -= 1
-    while i > start and not _is_word(text[i - 1]):
-        i -= 1
-    return i
-
-
-def _acceptable(needle: str, span: str, score: float, threshold: float) -> bool:
-    """Apply the fuzzy acceptance rules: score, length change, numbers, negations."""
-    if score < threshold or not _HAS_ALNUM.search(span):
-        return False
-    if abs(len(span) - len(needle)) > MAX_FUZZY_LENGTH_CHANGE * len(needle):
-        return False
-    if _numbers(needle) != _numbers(span):
-        return False
-    return len(_NEGATION.findall(needle)) == len(_NEGATION.findall(span))
-
-
-def _numbers(text: str) -> list[str]:
-    """Return the numbers in ``text``, thousands separators removed."""
-    return [n.replace(",", "") for n in _NUMBER.findall(text)]
+    return Located(start, end, article[start:end], alignment, ambiguous)

@@ -1,0 +1,73 @@
+"""The word lists the rules read, each written once.
+
+Plain data: tuples where the order is the list's own (months), frozensets where only
+membership counts.  A module that needs a regex builds it from these where it uses it, so
+that a word added here reaches every rule that reads the list.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "ACADEMIC_HONORIFICS",
+    "CONTEXT_PRONOUNS",
+    "HONORIFICS",
+    "MONTHS",
+    "MONTH_ABBREVIATIONS",
+    "QUOTE_VERBS",
+    "REFERENCE_NOUNS",
+    "REFERENCE_WORDS",
+    "SPEECH_VERBS",
+]
+
+MONTHS: Final = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+# Written with or without a dot after them ("Sept. 26", "Jan 5"); "May" has no short form.
+MONTH_ABBREVIATIONS: Final = (
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+# Verbs that report what someone said, wrote, believes or intends ("X said", "X wants"): an
+# attribution cue, the verb after a speaker ("..., several diplomats told Reuters"), and a
+# word a rewrite of a claim must not add.
+SPEECH_VERBS: Final = frozenset(
+    (
+        "said", "says", "say", "told", "tells", "added", "adds", "announced", "stated",
+        "warned", "noted", "denied", "denies", "claimed", "claims", "argued", "argues",
+        "insisted", "wrote", "writes", "reported", "reports", "acknowledged", "confirmed",
+        "confirms", "explained", "estimated", "predicted", "suggested", "stressed", "urged",
+        "believes", "believed", "thinks", "wants", "plans", "hopes", "expects", "rejected",
+        "dismissed", "conceded", "admitted", "recalled", "replied", "responded", "asserted",
+        "declared", "alleged", "cautioned", "continued", "concluded",
+    )
+)  # fmt: skip
+# Verbs of a short attribution after a quoted question or exclamation ("“Why?” Graham
+# asked."): only verbs of speaking aloud, so "“Go!” Officials want ..." still splits.
+QUOTE_VERBS: Final = frozenset(
+    (
+        "said", "says", "asked", "asks", "added", "adds", "told", "tells", "wrote", "writes",
+        "continued", "replied", "replies", "tweeted", "explained", "recalled", "insisted",
+        "noted", "stated", "declared", "shouted", "yelled", "wondered", "demanded",
+        "exclaimed", "cried", "quipped", "responded", "answered", "countered", "argued",
+    )
+)  # fmt: skip
+
+# Courtesy titles dropped from a person's name ("Dr Mei-Ling Vasquez-Thorsen").  A person the
+# text mentions drops `ACADEMIC_HONORIFICS` too; a source's name keeps them, because the
+# recorded briefs name "Prof Helena Sørensen-Park" (one list only with the fixture briefs).
+HONORIFICS: Final = ("Mr", "Mrs", "Ms", "Dr")
+ACADEMIC_HONORIFICS: Final = ("Prof",)
+
+# A claim that starts with one of these words ("It may cut 300 jobs") or with "the" and one
+# of `REFERENCE_NOUNS` ("The company said ...") leans on its context to stand alone.
+CONTEXT_PRONOUNS: Final = ("he", "she", "it", "they", "his", "her", "its", "their")
+REFERENCE_NOUNS: Final = (
+    "company", "alliance", "group", "agency", "ministry", "government", "firm", "party",
+    "organisation", "organization", "court", "council", "military", "union", "club",
+    "campaign", "country", "city", "department", "committee", "bank", "board",
+)  # fmt: skip
+# The words a rewrite of such a claim may replace; every other word of the claim stays.
+REFERENCE_WORDS: Final = frozenset({*CONTEXT_PRONOUNS, "him", "them", "the", *REFERENCE_NOUNS})
