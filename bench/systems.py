@@ -10,7 +10,7 @@
 LangExtract's and the naive script's answers are mapped into a `Brief` by `_assemble` so
 that one evaluator (`newsbrief.evaluate.score_brief`) scores all three. The mapping is
 generous and the same for both: evidence is located in the article with newsbrief's own
-locator (exact, case, typography, then fuzzy); an item whose evidence cannot be located keeps
+locator (exact, case, then typography); an item whose evidence cannot be located keeps
 an empty span (it can never match gold, and is counted in ``ungrounded``); a figure's value is
 the system's own, else newsbrief's number parser reads it from the quoted text; a claim's
 source name that is missing from the source list is added to it.
