@@ -22,6 +22,23 @@ def test_a_name_from_the_context_in_place_of_the_pronoun_is_accepted() -> None:
     assert answer.claim == "MedLink's software was at fault"
 
 
+def test_a_possessive_name_from_the_context_in_place_of_her_is_accepted() -> None:
+    context = (
+        "Mayor Lucia Ferraro opened the new bridge on Friday. "
+        "She said her office would repave 40 streets this year."
+    )
+    evidence = "her office would repave 40 streets this year"
+    claim = "Mayor Lucia Ferraro’s office would repave 40 streets this year"
+    assert _rewrite(claim, evidence, context).claim == claim
+
+
+def test_a_name_made_possessive_may_replace_the_companys() -> None:
+    evidence = "the company's shares fell 4%"
+    context = "Vantor Motors reported a loss. The company's shares fell 4%."
+    assert _rewrite("Vantor Motors' shares fell 4%", evidence, context)
+    assert _rewrite("Vantor's shares fell 4%", evidence, context)
+
+
 @pytest.mark.parametrize(
     ("claim", "reason"),
     [
@@ -29,6 +46,7 @@ def test_a_name_from_the_context_in_place_of_the_pronoun_is_accepted() -> None:
         ("Ana Ruiz said MedLink's software was at fault", "not who said it"),
         ("MedLink rejected the findings. Its software was at fault", "do not add sentences"),
         ("Its software was at fault, Zenith said", "not there: zenith"),
+        ("Zenith's software was at fault", "not there: zenith"),
         ("MedLink's software was not at fault", "not there: not"),
         ("the software was at fault", None),
     ],
@@ -39,6 +57,13 @@ def test_rewrites_that_change_the_claim_are_rejected(claim: str, reason: str | N
         return
     with pytest.raises(ValidationError, match=reason):
         _rewrite(claim, "its software was at fault")
+
+
+def test_a_common_noun_made_possessive_is_no_name() -> None:
+    context = "The supplier, MedLink, rejected the findings. Its software was at fault."
+    with pytest.raises(ValidationError, match="not there: s"):
+        _rewrite("The supplier's software was at fault", "Its software was at fault", context)
+    assert _rewrite("MedLink's software was at fault", "Its software was at fault", context)
 
 
 def test_a_speech_verb_the_claim_already_had_may_stay() -> None:

@@ -60,6 +60,7 @@ _REFERENCE_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"\w+")
+_POSSESSIVE = re.compile(r"\b(\w+)['’]s\b")
 _PERSONAL_PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 _SPEECH_VERB = re.compile(rf"(?:{grounding.SPEECH_VERBS})", re.IGNORECASE)
 
@@ -91,6 +92,21 @@ class ClaimAnswer(BaseModel):
 _checks: ContextVar[dict[str, Any]] = ContextVar("newsbrief_answer_checks", default={})  # noqa: B039
 
 
+def _claim_words(text: str) -> list[str]:
+    """The words of a rewrite, casefolded.  A name's possessive is the name ("Ferraro's" is
+    "ferraro"), so a name from the context may stand for "her" or "its"; after a word in
+    lower case ("the study's") the "s" stays a word of its own: a common noun is no name."""
+    names = _POSSESSIVE.sub(lambda m: m[1] if m[1][:1].isupper() else m[0], text)
+    return _WORD.findall(names.casefold())
+
+
+def _kept_words(evidence: str) -> list[str]:
+    """The words a rewrite of ``evidence`` keeps: all but its reference words.  A possessive
+    "'s" is not one: the word it ends may be replaced ("the company's" by "Vantor's")."""
+    words = _WORD.findall(_POSSESSIVE.sub(r"\1", evidence).casefold())
+    return [w for w in words if w not in _REFERENCE_WORDS]
+
+
 def validate_answer(model: type[T], answer: dict[str, Any], checks: dict[str, Any]) -> T:
     """``answer`` validated by ``model`` against ``checks``, as a model's answer is when
     the pipeline asks (`attribution_checks`, `claim_checks`, `summary_checks`).
@@ -118,7 +134,7 @@ def claim_checks(
     return {
         "numbers": number_values(find_numbers(evidence) if numbers is None else numbers),
         "hedged": grounding.modality_of(evidence) == "hedged",
-        "kept": [w for w in own_words if w not in _REFERENCE_WORDS],
+        "kept": _kept_words(evidence),
         "allowed": set(own_words) | set(_WORD.findall(context.casefold())),
         "own_words": set(own_words),
         "sentences": len(split_sentences(evidence)),
@@ -154,7 +170,7 @@ class SelfContained(ClaimAnswer):
             errors.append(f"the numbers {invented} are not in the claim: keep its numbers")
         if checks.get("hedged") and grounding.modality_of(text) != "hedged":
             errors.append("keep the claim's hedge words (may, could, as many as, ...)")
-        words = _WORD.findall(text.casefold())
+        words = _claim_words(text)
         if missing := [w for w in checks.get("kept", ()) if w not in words]:
             errors.append(f"keep every word of the claim; missing: {', '.join(missing[:5])}")
         allowed = checks.get("allowed", set())
