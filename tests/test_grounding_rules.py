@@ -406,8 +406,9 @@ def test_a_speaker_checked_by_the_answer_is_placed_without_a_second_search(
         return locate(sentence, phrase, allow_fuzzy=allow_fuzzy)
 
     monkeypatch.setattr(questions, "locate", counted)
-    # A sentence no other test asks about: its searches are not remembered from before.
-    sentence = "The port may close, union spokesman Pieter de Vries told Reuters on Sunday."
+    # No other test asks about this sentence, so the validator's searches are not
+    # remembered from before it and are counted here.
+    sentence = "The port may close, union spokesman Pieter de Vries told Reuters on Monday."
     checks = attribution_checks(sentence)
     answer = validate_answer(Attribution, {"speaker": "Pieter de Vries", "via": "Reuters"}, checks)
     assert searched == [(sentence, "Reuters", False), (sentence, "Pieter de Vries", False)]
