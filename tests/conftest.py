@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from .scripted import ScriptedModel, scripted_model
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SEED = FIXTURES / "articles" / "rudaw-nato-iraq.txt"
@@ -41,3 +43,9 @@ def replayed(slug: str) -> Any:
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedModel]:
+    """A model whose answers the test scripts (`tests.scripted`); the only model it may reach."""
+    yield from scripted_model(monkeypatch)

@@ -1,11 +1,11 @@
-"""The checks a self-contained rewrite of a claim must pass (`pipeline.SelfContained`)."""
+"""The checks a self-contained rewrite of a claim must pass (`questions.SelfContained`)."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from newsbrief.pipeline import SelfContained, _checks, _claim_checks
+from newsbrief.questions import SelfContained, claim_checks, validate_answer
 
 CONTEXT = (
     "MedLink, the hospital's software supplier, rejected the findings. "
@@ -14,16 +14,29 @@ CONTEXT = (
 
 
 def _rewrite(claim: str, evidence: str, context: str = CONTEXT) -> SelfContained:
-    token = _checks.set(_claim_checks(evidence, context))
-    try:
-        return SelfContained.model_validate({"claim": claim})
-    finally:
-        _checks.reset(token)
+    return validate_answer(SelfContained, {"claim": claim}, claim_checks(evidence, context))
 
 
 def test_a_name_from_the_context_in_place_of_the_pronoun_is_accepted() -> None:
     answer = _rewrite("MedLink's software was at fault", "its software was at fault")
     assert answer.claim == "MedLink's software was at fault"
+
+
+def test_a_possessive_name_from_the_context_in_place_of_her_is_accepted() -> None:
+    context = (
+        "Mayor Lucia Ferraro opened the new bridge on Friday. "
+        "She said her office would repave 40 streets this year."
+    )
+    evidence = "her office would repave 40 streets this year"
+    claim = "Mayor Lucia Ferraro’s office would repave 40 streets this year"
+    assert _rewrite(claim, evidence, context).claim == claim
+
+
+def test_a_name_made_possessive_may_replace_the_companys() -> None:
+    evidence = "the company's shares fell 4%"
+    context = "Vantor Motors reported a loss. The company's shares fell 4%."
+    assert _rewrite("Vantor Motors' shares fell 4%", evidence, context)
+    assert _rewrite("Vantor's shares fell 4%", evidence, context)
 
 
 @pytest.mark.parametrize(
@@ -33,6 +46,7 @@ def test_a_name_from_the_context_in_place_of_the_pronoun_is_accepted() -> None:
         ("Ana Ruiz said MedLink's software was at fault", "not who said it"),
         ("MedLink rejected the findings. Its software was at fault", "do not add sentences"),
         ("Its software was at fault, Zenith said", "not there: zenith"),
+        ("Zenith's software was at fault", "not there: zenith"),
         ("MedLink's software was not at fault", "not there: not"),
         ("the software was at fault", None),
     ],
@@ -43,6 +57,13 @@ def test_rewrites_that_change_the_claim_are_rejected(claim: str, reason: str | N
         return
     with pytest.raises(ValidationError, match=reason):
         _rewrite(claim, "its software was at fault")
+
+
+def test_a_common_noun_made_possessive_is_no_name() -> None:
+    context = "The supplier, MedLink, rejected the findings. Its software was at fault."
+    with pytest.raises(ValidationError, match="not there: s"):
+        _rewrite("The supplier's software was at fault", "Its software was at fault", context)
+    assert _rewrite("MedLink's software was at fault", "Its software was at fault", context)
 
 
 def test_a_speech_verb_the_claim_already_had_may_stay() -> None:

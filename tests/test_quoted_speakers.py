@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
-from newsbrief.article import load_article
+from newsbrief.article import Article, load_article
 from newsbrief.brief import Claim, Span
 from newsbrief.grounding import is_whole_quotation, quote_left_open
-from newsbrief.llm import CallStats
-from newsbrief.pipeline import _quoted_speakers, _Run
+from newsbrief.sources import SourceDraft, SourceRegistry, article_span, quoted_speakers
 
 from .conftest import replayed
 
@@ -35,40 +33,37 @@ def test_quotation_shapes(sentence: str, left_open: bool, whole: bool) -> None:
     assert is_whole_quotation(sentence) is whole
 
 
-def _run(text: str, sources: dict[int, str]) -> _Run:
-    """A run over ``text`` with one claim per sentence, citing ``sources[sentence index]``."""
+def _claims(text: str, sources: dict[int, str]) -> tuple[Article, list[Claim]]:
+    """``text`` with one claim per sentence, citing ``sources[sentence index]``."""
     article = load_article(text)
-    run = _Run(article, None, CallStats(), False, 0, "v", time.perf_counter())  # type: ignore[arg-type]
-    for sentence in article.sentences:
-        source = sources.get(sentence.index)
-        run.claims.append(
-            Claim(
-                id=f"c{sentence.index + 1}",
-                text=sentence.text,
-                source_ids=[source] if source else [],
-                modality="asserted",
-                quote=False,
-                evidence=[Span(start=sentence.start, end=sentence.end, text=sentence.text)],
-            )
+    claims = [
+        Claim(
+            id=f"c{sentence.index + 1}",
+            text=sentence.text,
+            source_ids=[source] if (source := sources.get(sentence.index)) else [],
+            modality="asserted",
+            quote=False,
+            evidence=[Span(start=sentence.start, end=sentence.end, text=sentence.text)],
         )
-    return run
+        for sentence in article.sentences
+    ]
+    return article, claims
 
 
-def _sources(run: _Run) -> list[list[str]]:
-    return [claim.source_ids for claim in run.claims]
+def _speakers_after_quotations(text: str, sources: dict[int, str]) -> list[list[str]]:
+    """The source ids of each sentence's claim after `quoted_speakers`."""
+    article, claims = _claims(text, sources)
+    return [claim.source_ids for claim in quoted_speakers(article, claims)]
 
 
 def test_a_quotation_closed_by_an_attributed_sentence_takes_its_speaker() -> None:
-    run = _run('The final ended 3-2.\n\n"I didn\'t see it. I heard it," Ana said.', {2: "s1"})
-    _quoted_speakers(run)
-    assert _sources(run) == [[], ["s1"], ["s1"]]
+    text = 'The final ended 3-2.\n\n"I didn\'t see it. I heard it," Ana said.'
+    assert _speakers_after_quotations(text, {2: "s1"}) == [[], ["s1"], ["s1"]]
 
 
 def test_a_whole_quotation_continues_the_quoted_speaker_before_it() -> None:
     text = "“We came with a plan,” the minister said. “Our patience is not unlimited.”"
-    run = _run(text, {0: "s1"})
-    _quoted_speakers(run)
-    assert _sources(run) == [["s1"], ["s1"]]
+    assert _speakers_after_quotations(text, {0: "s1"}) == [["s1"], ["s1"]]
 
 
 @pytest.mark.parametrize(
@@ -90,10 +85,9 @@ def test_a_whole_quotation_continues_the_quoted_speaker_before_it() -> None:
 def test_no_speaker_is_given_where_the_rules_do_not_hold(
     text: str, sources: dict[int, str]
 ) -> None:
-    run = _run(text, sources)
-    before = _sources(run)
-    _quoted_speakers(run)
-    assert _sources(run) == before
+    _, claims = _claims(text, sources)
+    before = [claim.source_ids for claim in claims]
+    assert _speakers_after_quotations(text, sources) == before
 
 
 def _speaker_of(brief: Any, words: str) -> list[str]:
@@ -139,38 +133,32 @@ def test_a_quotation_closed_without_an_attribution_continues_the_speaker_before(
         "“We are on our fourth secretary,” he said. “There is a reason for that. "
         "None of them gave him the answer he wanted.”"
     )
-    run = _run(text, {0: "s1", 2: "s2"})
-    _quoted_speakers(run)
-    assert _sources(run) == [["s1"], ["s1"], ["s2"]]
+    assert _speakers_after_quotations(text, {0: "s1", 2: "s2"}) == [["s1"], ["s1"], ["s2"]]
 
 
-def _draft_run(text: str, speaker: str) -> tuple[_Run, list[Any]]:
-    from newsbrief.pipeline import _SourceDraft, _span
-
-    run = _run(text, {})
+def _registry(text: str, speaker: str) -> SourceRegistry:
+    """The sources of ``text`` when ``speaker`` is the one person found so far."""
+    article = load_article(text)
     start = text.index(speaker)
-    evidence = [_span(run.article, start, start + len(speaker))]
-    return run, [_SourceDraft(speaker, "named_person", None, None, evidence)]
+    evidence = [article_span(article, start, start + len(speaker))]
+    return SourceRegistry(article, [SourceDraft(speaker, "named_person", None, None, evidence)])
 
 
 def test_he_is_the_speaker_of_the_sentence_before_not_a_person_named_after_him() -> None:
-    from newsbrief.pipeline import _person_before
-
     text = "Trump said praise from Russian President Vladimir Putin meant nothing. He said so."
-    run, drafts = _draft_run(text, "Trump")
-    assert _person_before(run, drafts, text.index("He said")) == 0
-    assert len(drafts) == 1
+    registry = _registry(text, "Trump")
+    assert registry.person_before(text.index("He said")) == 0
+    assert len(registry.drafts) == 1
 
 
 def test_he_is_a_person_introduced_after_the_last_speaker() -> None:
-    from newsbrief.pipeline import _person_before
-
     text = (
         "Mayor Ana Ruiz said the library would open. Tadhg Ó Murchú, 81, taught there. "
         "He said it was a good day."
     )
-    run, drafts = _draft_run(text, "Ana Ruiz")
-    assert _person_before(run, drafts, text.index("He said")) == 1
+    registry = _registry(text, "Ana Ruiz")
+    drafts = registry.drafts
+    assert registry.person_before(text.index("He said")) == 1
     assert drafts[1].name == "Tadhg Ó Murchú" and drafts[1].kind == "named_person"
     assert [span.text for span in drafts[1].evidence] == ["Tadhg Ó Murchú"]
 
