@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 import newsbrief
-from newsbrief.prompts import load_prompt, split_messages
+from newsbrief.prompts import load_prompt
 from tests.fault_server import FaultServer, default_answer, schema_name, serve
 
 # The prompt template each answer schema is asked with.
@@ -134,7 +134,7 @@ def _question(body: dict[str, Any]) -> Question:
     prompt = PROMPT_OF.get(schema)
     if prompt is None:
         return Question(schema, {}, reask=False, body=body)
-    head = len(split_messages(load_prompt(prompt).source)) - 1
+    head = len(load_prompt(prompt).turns()) - 1
     asked = messages[head] if len(messages) > head else {}
     values = question_values(prompt, str(asked.get("content") or ""))
     return Question(schema, values or {}, reask=len(messages) > head + 1, body=body)
@@ -150,7 +150,7 @@ def question_values(prompt: str, content: str) -> dict[str, str] | None:
 def few_shot_examples(prompt: str) -> list[tuple[dict[str, str], str]]:
     """Each few-shot example of template ``prompt``: the values of its question and the
     answer the assistant turn gives."""
-    turns = split_messages(load_prompt(prompt).source)[1:-1]
+    turns = load_prompt(prompt).turns()[1:-1]
     examples = []
     for user, assistant in zip(turns[0::2], turns[1::2], strict=True):
         assert (user["role"], assistant["role"]) == ("user", "assistant"), prompt
@@ -163,7 +163,7 @@ def few_shot_examples(prompt: str) -> list[tuple[dict[str, str], str]]:
 @cache
 def _question_pattern(prompt: str) -> re.Pattern[str]:
     """The template's last message as a pattern: each ``{{ name }}`` a named group."""
-    template = split_messages(load_prompt(prompt).source)[-1]["content"]
+    template = load_prompt(prompt).turns()[-1]["content"]
     pieces = re.split(r"\{\{ (\w+) \}\}", template)
     pattern = "".join(
         re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.*?)" for i, piece in enumerate(pieces)

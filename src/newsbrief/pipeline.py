@@ -25,12 +25,11 @@ import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from newsbrief import grounding
+from newsbrief import grounding, lexicon
 from newsbrief.article import Article, Sentence, load_article
 from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Usage
 from newsbrief.errors import InputError, ValidationFailedError
@@ -71,9 +70,7 @@ _TERMINAL = re.compile(r"[.!?…][”\"’')\]]*$")
 # A claim that starts with one of these needs its context to stand alone ("it may cut 300
 # jobs"); a pronoun later in a claim usually refers back inside the claim itself.
 _NEEDS_CONTEXT = re.compile(
-    r"^\W*(he|she|it|they|his|her|its|their|the (?:company|alliance|group|agency|ministry|"
-    r"government|firm|party|organi[sz]ation|court|council|military|union|club|campaign|"
-    r"country|city|department|committee|bank|board))\b",
+    rf"^\W*({'|'.join(lexicon.CONTEXT_PRONOUNS)}|the (?:{'|'.join(lexicon.REFERENCE_NOUNS)}))\b",
     re.IGNORECASE,
 )
 # A dateline: the place in capitals (and a region), a comma, then the date, the agency in

@@ -41,6 +41,13 @@ class Prompt:
             for role, body in _sections(self.source)
         ]
 
+    def turns(self) -> list[dict[str, str]]:
+        """The template's messages as written, placeholders unfilled: its instructions, its
+        few-shot turns and, last, the question's form."""
+        return [
+            {"role": role, "content": body.strip("\n")} for role, body in _sections(self.source)
+        ]
+
     def render_question(self, **values: Any) -> RenderedQuestion | list[dict[str, str]]:
         """`render`'s messages, as a `RenderedQuestion` when only the last message holds
         values (every shipped template), else as `render`'s list."""

@@ -15,54 +15,16 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 
-from newsbrief import grounding
+from newsbrief import grounding, lexicon
 from newsbrief.article import split_sentences
 from newsbrief.numbers import NumberMention, find_numbers
 from newsbrief.spans import Located, locate
 
 T = TypeVar("T", bound=BaseModel)
 
-_REFERENCE_WORDS = frozenset(
-    [
-        "he",
-        "she",
-        "it",
-        "they",
-        "him",
-        "her",
-        "his",
-        "its",
-        "their",
-        "them",
-        "the",
-        "company",
-        "alliance",
-        "group",
-        "agency",
-        "ministry",
-        "government",
-        "firm",
-        "party",
-        "organisation",
-        "organization",
-        "court",
-        "council",
-        "military",
-        "union",
-        "club",
-        "campaign",
-        "country",
-        "city",
-        "department",
-        "committee",
-        "bank",
-        "board",
-    ]
-)
 _WORD = re.compile(r"\w+")
 _POSSESSIVE = re.compile(r"\b(\w+)['’]s\b")
 _PERSONAL_PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
-_SPEECH_VERB = re.compile(rf"(?:{grounding.SPEECH_VERBS})", re.IGNORECASE)
 
 
 class AttributionAnswer(BaseModel):
@@ -104,7 +66,7 @@ def _kept_words(evidence: str) -> list[str]:
     """The words a rewrite of ``evidence`` keeps: all but its reference words.  A possessive
     "'s" is not one: the word it ends may be replaced ("the company's" by "Vantor's")."""
     words = _WORD.findall(_POSSESSIVE.sub(r"\1", evidence).casefold())
-    return [w for w in words if w not in _REFERENCE_WORDS]
+    return [w for w in words if w not in lexicon.REFERENCE_WORDS]
 
 
 def validate_answer(model: type[T], answer: dict[str, Any], checks: dict[str, Any]) -> T:
@@ -177,7 +139,7 @@ class SelfContained(ClaimAnswer):
         if added := [w for w in words if w not in allowed]:
             errors.append(f"use only names from the context; not there: {', '.join(added[:5])}")
         own = checks.get("own_words", set())
-        if said := [w for w in words if w not in own and _SPEECH_VERB.fullmatch(w)]:
+        if said := [w for w in words if w not in own and w in lexicon.SPEECH_VERBS]:
             errors.append(f"name who the claim is about, not who said it; added: {said[0]!r}")
         if len(split_sentences(text)) > checks.get("sentences", 1):
             errors.append("rewrite the one claim; do not add sentences from the context")
@@ -246,8 +208,8 @@ class Summary(SummaryAnswer):
 
 @functools.lru_cache(maxsize=4)
 def _exact_in(sentence: str, phrase: str) -> Located | None:
-    """``locate(sentence, phrase, allow_fuzzy=False)``, remembered for the last four: an
+    """``locate(sentence, phrase)``, remembered for the last four: an
     attribution's validator checks its speaker and via in the sentence, then the pipeline
     places the same two phrases in the same sentence (`Located` is immutable).  Four hold
     one question's, not a brief's."""
-    return locate(sentence, phrase, allow_fuzzy=False)
+    return locate(sentence, phrase)

@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from newsbrief import grounding
+from newsbrief import grounding, lexicon
 from newsbrief.article import Article
 from newsbrief.brief import Claim, Source, Span
 from newsbrief.questions import _exact_in
 
-_HONORIFIC = re.compile(r"^(Mr|Mrs|Ms|Dr)\.?\s+")
+_HONORIFIC = re.compile(rf"^({'|'.join(lexicon.HONORIFICS)})\.?\s+")
 
 
 def article_span(article: Article, start: int, end: int) -> Span:

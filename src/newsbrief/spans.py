@@ -80,13 +80,11 @@ def locate(
     phrase: str,
     *,
     hint: tuple[int, int] | None = None,
-    allow_fuzzy: bool = False,
 ) -> Located | None:
     """Find ``phrase`` in ``article``; return the span or ``None`` (see the module rules).
 
     ``hint`` is a ``(start, end)`` window of the article where the phrase is expected (e.g. the
-    sentence the model pointed at).  ``allow_fuzzy`` is ignored: there is no fuzzy level any
-    more, and the keyword stays only while pipeline.py still passes ``allow_fuzzy=False``.
+    sentence the model pointed at).
     """
     if not isinstance(article, str) or not isinstance(phrase, str) or not article:
         return None
