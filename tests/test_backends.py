@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief.embedded import translate_response_format
+from newsbrief.backends.response_format import translate_response_format
 from newsbrief.errors import ConfigurationError
 from newsbrief.llm import resolve_backend
 

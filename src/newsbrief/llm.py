@@ -160,7 +160,7 @@ def resolve_backend(
             **common,
         )
     if model is None or model in ("embedded", "default"):
-        from newsbrief.embedded import DEFAULT_MODEL_ID
+        from newsbrief.backends.embedded import DEFAULT_MODEL_ID
 
         return Backend("embedded", DEFAULT_MODEL_ID, "json_schema", **common)
     if model.startswith("gguf:") or model.endswith(".gguf"):
@@ -610,20 +610,23 @@ class ModelClient:
     def _make_transport(self) -> Callable[..., Any]:
         backend = self.backend
         if backend.kind in ("embedded", "gguf"):
-            from newsbrief import embedded
+            from newsbrief.backends import embedded
 
             return embedded.load(backend.gguf_path).create
         client = _openai_client(backend)
         from openai import APIStatusError
 
-        from newsbrief.embedded import translate_response_format
+        from newsbrief.backends.response_format import (
+            rejects_json_schema,
+            translate_response_format,
+        )
 
         def create(**kwargs: Any) -> Any:
             if not self._json_object_only:
                 try:
                     return client.chat.completions.create(model=backend.model, **kwargs)
                 except APIStatusError as exc:
-                    if not _rejects_json_schema(exc, kwargs):
+                    if not rejects_json_schema(exc, kwargs):
                         raise
                 logger.info(
                     "%s does not take OpenAI's json_schema response format; "
@@ -799,22 +802,6 @@ def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 429) or exc.status_code >= 500
     return False
-
-
-def _rejects_json_schema(exc: Exception, kwargs: dict[str, Any]) -> bool:
-    """Whether an HTTP error is a server refusing the ``json_schema`` response format.
-
-    llama-cpp-python's server answers HTTP 500 with a validation error naming
-    ``response_format`` ("Input should be 'text' or 'json_object'"); others answer 400/422.
-    """
-    sent = kwargs.get("response_format")
-    if not isinstance(sent, dict) or sent.get("type") != "json_schema":
-        return False
-    status = getattr(exc, "status_code", None)
-    if status not in (400, 422, 500):
-        return False
-    text = f"{getattr(exc, 'message', '')} {getattr(exc, 'body', '')}"
-    return "response_format" in text
 
 
 def _describe(exc: BaseException | None) -> str:
