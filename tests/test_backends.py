@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from newsbrief.backends import resolve_backend
 from newsbrief.backends.response_format import translate_response_format
 from newsbrief.errors import ConfigurationError
-from newsbrief.llm import resolve_backend
 
 
 def test_default_is_the_embedded_model_and_local() -> None:

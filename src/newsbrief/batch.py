@@ -8,7 +8,7 @@ an article raises is wrapped in a plain `NewsbriefError` (the original chained a
 
 Concurrency.  The embedded and GGUF backends serve one generation at a time per loaded
 model, so the default is one article at a time; remote backends (``base_url=`` or
-``model="openai/..."``, see `newsbrief.llm.resolve_backend`) default to 4 articles at once.
+``model="openai/..."``, see `newsbrief.backends.resolve_backend`) default to 4 articles at once.
 ``concurrency=`` overrides both.  Articles run in daemon worker threads, started one by one
 as slots free up, so at most ``concurrency`` articles are in flight.
 
@@ -227,7 +227,7 @@ def default_concurrency(options: dict[str, Any]) -> int:
     remote ones.  A backend that cannot be resolved gets one: every article will report
     the same `ConfigurationError`.
     """
-    from newsbrief.llm import resolve_backend
+    from newsbrief.backends import resolve_backend
 
     try:
         backend = resolve_backend(

@@ -1,55 +1,30 @@
-"""The one path to a model: backend choice, Instructor, transport retries, fixtures.
+"""The one path to a model: Instructor over a backend's transport (`backends`), and fixtures.
 
-Backends (chosen by `resolve_backend`):
-
-- ``embedded``: the default; Qwen2.5-Coder-1.5B-Instruct in-process (``newsbrief[local]``).
-- ``gguf``: any GGUF file on disk, same in-process path: ``model="gguf:/path/model.gguf"``
-  or simply a path ending in ``.gguf``.
-- ``openai``: OpenAI (``model="openai/gpt-4o-mini"``, key from ``OPENAI_API_KEY``) or any
-  OpenAI-compatible server (``base_url="http://127.0.0.1:8080/v1"``, ``model`` its name).
-  Constrained questions carry OpenAI's ``json_schema`` response format; a server that
-  refuses it (llama-cpp-python's) is asked with ``{"type": "json_object", "schema": ...}``
-  instead, from its first refusal on.  Unconstrained questions (``ask(constrained=False)``)
-  send their first request without one, so llama.cpp samples it without a grammar; their
-  re-asks carry it.
-
-An article goes to a remote service only when the caller names one (a provider-prefixed
-model, a ``base_url``, or ``NEWSBRIEF_MODEL`` / ``NEWSBRIEF_BASE_URL``).
-
-Two kinds of retry, never mixed: transport faults (connection, timeout, 429, 5xx) are
-retried here with tenacity, with exponential backoff or the server's ``Retry-After``, and
-never reach the prompt; validation failures are re-asked by Instructor with the exact
-errors, and an answer cut off at ``max_tokens`` is re-asked here within the same budget.
-A response that is not a chat completion (a body that is not JSON, no choices) is a
-`ModelError` at once.  No error message or log record carries the API key.
+Two kinds of retry, never mixed: transport faults are retried by the transport
+(`backends.retries`) and never reach the prompt; validation failures are re-asked by
+Instructor with the exact errors, and an answer cut off at ``max_tokens`` is re-asked here
+within the same budget.  Unconstrained questions (``ask(constrained=False)``) send their
+first request without a response format, so llama.cpp samples it without a grammar; their
+re-asks carry it.
 """
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import json
 import logging
-import math
-import os
-import random
 import threading
-import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from newsbrief.errors import (
-    ConfigurationError,
-    ModelError,
-    NewsbriefError,
-    ValidationFailedError,
-)
+from newsbrief import backends
+from newsbrief.backends import Backend
+from newsbrief.backends.redact import scrub, short
+from newsbrief.errors import NewsbriefError, ValidationFailedError
 from newsbrief.fixtures import (
     FieldKey,
     FixtureStore,
@@ -58,16 +33,10 @@ from newsbrief.fixtures import (
 )
 from newsbrief.prompts import RenderedQuestion
 
-if TYPE_CHECKING:
-    from openai import OpenAI
-    from tenacity import RetryCallState
-
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 
-ENV_MODEL = "NEWSBRIEF_MODEL"
-ENV_BASE_URL = "NEWSBRIEF_BASE_URL"
 SAMPLING_KEYS = (
     "temperature",
     "top_p",
@@ -82,103 +51,11 @@ SAMPLING_KEYS = (
 )
 KEYED_REQUEST_KEYS = ("messages", "response_format", "tools", "tool_choice")
 
-# Transport backoff: exponential from DEFAULT_RETRY_WAIT_S (plus as much jitter) up to
-# DEFAULT_RETRY_WAIT_MAX_S; a server's Retry-After is obeyed up to RETRY_AFTER_MAX_S.
-# `resolve_backend` reads these when called, so tests can shrink them.
-DEFAULT_RETRY_WAIT_S = 1.0
-DEFAULT_RETRY_WAIT_MAX_S = 20.0
-RETRY_AFTER_MAX_S = 30.0
-
 # The re-ask for an answer cut off at max_tokens (Instructor raises at once on those).
 TRUNCATED_REASK = (
     "Your answer was cut off at the limit of {max_tokens} tokens before the JSON was "
     "complete. Answer again with shorter JSON only."
 )
-
-
-@dataclass(frozen=True)
-class Backend:
-    """Where calls go: ``kind`` embedded | gguf | openai, and the model's id."""
-
-    kind: str
-    model: str
-    mode: str
-    base_url: str | None = None
-    gguf_path: Path | None = None
-    api_key: str | None = field(default=None, repr=False)
-    timeout_s: float = 120.0
-    transport_attempts: int = 4
-    retry_wait_s: float = DEFAULT_RETRY_WAIT_S
-    retry_wait_max_s: float = DEFAULT_RETRY_WAIT_MAX_S
-    retry_after_max_s: float = RETRY_AFTER_MAX_S
-
-    @property
-    def is_remote(self) -> bool:
-        return self.kind == "openai"
-
-
-def resolve_backend(
-    model: str | None,
-    base_url: str | None,
-    *,
-    api_key: str | None = None,
-    timeout_s: float = 120.0,
-    transport_attempts: int = 4,
-    retry_wait_s: float | None = None,
-    retry_wait_max_s: float | None = None,
-    retry_after_max_s: float | None = None,
-) -> Backend:
-    """The backend the caller named, or the embedded default.
-
-    ``retry_wait_s`` is the first transport backoff (doubling up to ``retry_wait_max_s``);
-    a server's ``Retry-After`` is obeyed up to ``retry_after_max_s``.  ``None`` takes the
-    module defaults (`DEFAULT_RETRY_WAIT_S`, `DEFAULT_RETRY_WAIT_MAX_S`, `RETRY_AFTER_MAX_S`).
-    """
-    model = model or os.environ.get(ENV_MODEL) or None
-    base_url = base_url or os.environ.get(ENV_BASE_URL) or None
-    if transport_attempts < 1:
-        raise ConfigurationError(f"transport_attempts must be at least 1, not {transport_attempts}")
-    if timeout_s <= 0:
-        raise ConfigurationError(f"timeout_s must be positive, not {timeout_s}")
-    common: dict[str, Any] = {
-        "timeout_s": timeout_s,
-        "transport_attempts": transport_attempts,
-        "retry_wait_s": DEFAULT_RETRY_WAIT_S if retry_wait_s is None else retry_wait_s,
-        "retry_wait_max_s": DEFAULT_RETRY_WAIT_MAX_S
-        if retry_wait_max_s is None
-        else retry_wait_max_s,
-        "retry_after_max_s": RETRY_AFTER_MAX_S if retry_after_max_s is None else retry_after_max_s,
-    }
-    if base_url is not None:
-        name = model.split("/", 1)[1] if model and model.startswith("openai/") else model
-        return Backend(
-            "openai",
-            name or "default",
-            "json_schema",
-            base_url=base_url,
-            api_key=api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
-            **common,
-        )
-    if model is None or model in ("embedded", "default"):
-        from newsbrief.backends.embedded import DEFAULT_MODEL_ID
-
-        return Backend("embedded", DEFAULT_MODEL_ID, "json_schema", **common)
-    if model.startswith("gguf:") or model.endswith(".gguf"):
-        path = Path(model.removeprefix("gguf:")).expanduser()
-        if not path.is_file():
-            raise ConfigurationError(f"no GGUF file at {path}")
-        return Backend("gguf", f"gguf:{path.name}", "json_schema", gguf_path=path, **common)
-    if model.startswith("openai/"):
-        key = api_key or os.environ.get("OPENAI_API_KEY")
-        if not key:
-            raise ConfigurationError(
-                f"model {model!r} needs an API key: set OPENAI_API_KEY or pass api_key="
-            )
-        return Backend("openai", model.split("/", 1)[1], "tools", api_key=key, **common)
-    raise ConfigurationError(
-        f"model {model!r} is not understood: use 'openai/NAME', a path to a .gguf file "
-        "('gguf:PATH'), or base_url= for an OpenAI-compatible server"
-    )
 
 
 @dataclass
@@ -246,9 +123,6 @@ class ModelClient:
         self.store = store
         self.prompt_version = prompt_version
         self._transport: Callable[..., Any] | None = None
-        # Set once a server has refused {"type": "json_schema"} (llama-cpp-python's server
-        # does): from then on this client sends {"type": "json_object", "schema": ...}.
-        self._json_object_only = False
         self._transport_lock = threading.Lock()
         self._patched: Callable[..., Any] | None = None  # Instructor's, made on first use
         self._patch_lock = threading.Lock()
@@ -332,7 +206,7 @@ class ModelClient:
                         raise ValidationFailedError(
                             self._scrub(
                                 f"no valid answer after {question.answers} attempts: "
-                                f"{reason}: {_short(cut)!r}"
+                                f"{reason}: {short(cut)!r}"
                             ),
                             draft=cut,
                             errors=[reason],
@@ -346,7 +220,7 @@ class ModelClient:
             cause = exc.__cause__
             if isinstance(cause, NewsbriefError):
                 raise cause from None
-            reason = self._scrub(_short(str(cause or exc)))
+            reason = self._scrub(short(str(cause or exc)))
             raise ValidationFailedError(
                 f"no valid answer after {question.answers} attempts: {reason}",
                 draft=exc.last_completion,
@@ -355,7 +229,7 @@ class ModelClient:
         except NewsbriefError:
             raise
         except Exception as exc:  # Instructor's own errors
-            reason = self._scrub(_short(str(exc)))
+            reason = self._scrub(short(str(exc)))
             raise ValidationFailedError(
                 f"the model's answer was unusable: {reason}", errors=[reason]
             ) from exc
@@ -428,7 +302,7 @@ class ModelClient:
         from openai.types.chat import ChatCompletion
 
         logger.debug(_GIVEN_UP)
-        reason = self._scrub(_short(str(exc)))
+        reason = self._scrub(short(str(exc)))
         return ValidationFailedError(
             f"no valid answer after 1 attempts: {reason}",
             draft=ChatCompletion.model_validate(recorded),
@@ -507,137 +381,21 @@ class ModelClient:
                 return response
             if store.mode == "replay":
                 raise store.miss(key, request)
-        response = self._call_with_retries(kwargs)
+        response = self._get_transport()(**kwargs)
         stats.add_response(response, hit=False)
         question.answers += 1
         if store is not None and store.writes:
             store.save(key, request, response.model_dump(mode="json", exclude_unset=True))
         return response
 
-    def _call_with_retries(self, kwargs: dict[str, Any]) -> Any:
-        """One chat completion from the transport; transport faults retried with backoff."""
-        from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt
-
-        backend = self.backend
-        transport = self._get_transport()
-        retrying = Retrying(
-            stop=stop_after_attempt(backend.transport_attempts),
-            wait=self._wait,
-            retry=retry_if_exception(_is_transient),
-            before_sleep=self._log_retry,
-            reraise=False,
-        )
-        started = time.perf_counter()
-        try:
-            for attempt in retrying:
-                with attempt:
-                    response = transport(**kwargs)
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
-            raise ModelError(
-                self._scrub(
-                    f"{self._where()} failed {backend.transport_attempts} times in "
-                    f"{time.perf_counter() - started:.1f} s: {_describe(last)}"
-                )
-            ) from last
-        except NewsbriefError:
-            raise
-        except json.JSONDecodeError as exc:  # from the openai client: a body that is not JSON
-            raise ModelError(
-                self._scrub(
-                    f"{self._where()} sent a response body that is not JSON: {_describe(exc)}"
-                )
-            ) from exc
-        except Exception as exc:
-            raise ModelError(self._scrub(f"{self._where()} failed: {_describe(exc)}")) from exc
-        self._check_completion(response)
-        return response
-
-    def _wait(self, state: RetryCallState) -> float:
-        """Seconds before the next attempt: the server's Retry-After (capped), else backoff."""
-        backend = self.backend
-        failure = state.outcome.exception() if state.outcome is not None else None
-        asked = retry_after_s(failure)
-        if asked is not None:
-            return min(asked, backend.retry_after_max_s)
-        exponent = max(state.attempt_number - 1, 0)
-        backoff = min(backend.retry_wait_s * 2.0**exponent, backend.retry_wait_max_s)
-        return backoff + random.uniform(0, backend.retry_wait_s)
-
-    def _log_retry(self, state: RetryCallState) -> None:
-        failure = state.outcome.exception() if state.outcome is not None else None
-        sleep = state.next_action.sleep if state.next_action is not None else 0.0
-        logger.info(
-            self._scrub(
-                f"{self._where()}: attempt {state.attempt_number} of "
-                f"{self.backend.transport_attempts} failed ({_describe(failure)}); "
-                f"retrying in {sleep:.2f} s"
-            )
-        )
-
-    def _check_completion(self, response: Any) -> None:
-        """A `ModelError` for a response Instructor could not read (no choices, no message)."""
-        choices = getattr(response, "choices", None)
-        if not isinstance(choices, list) or not choices:
-            raise ModelError(
-                self._scrub(
-                    f"{self._where()} answered with no choices: the response is not a usable "
-                    f"chat completion (choices={_short(repr(choices), 80)})"
-                )
-            )
-        if getattr(choices[0], "message", None) is None:
-            raise ModelError(f"{self._where()} answered with a choice that has no message")
-
-    def _where(self) -> str:
-        backend = self.backend
-        if backend.base_url:
-            return f"{backend.kind} backend at {_public_url(backend.base_url)}"
-        return f"{backend.kind} backend"
-
     def _scrub(self, text: str) -> str:
-        """``text`` without the API key (should a server or library have echoed it)."""
-        key = self.backend.api_key
-        if key and len(key) >= 4:
-            text = text.replace(key, "***")
-        return text
+        return scrub(text, self.backend.api_key)
 
     def _get_transport(self) -> Callable[..., Any]:
         with self._transport_lock:
             if self._transport is None:
-                self._transport = self._make_transport()
+                self._transport = backends.make_transport(self.backend)
             return self._transport
-
-    def _make_transport(self) -> Callable[..., Any]:
-        backend = self.backend
-        if backend.kind in ("embedded", "gguf"):
-            from newsbrief.backends import embedded
-
-            return embedded.load(backend.gguf_path).create
-        client = _openai_client(backend)
-        from openai import APIStatusError
-
-        from newsbrief.backends.response_format import (
-            rejects_json_schema,
-            translate_response_format,
-        )
-
-        def create(**kwargs: Any) -> Any:
-            if not self._json_object_only:
-                try:
-                    return client.chat.completions.create(model=backend.model, **kwargs)
-                except APIStatusError as exc:
-                    if not rejects_json_schema(exc, kwargs):
-                        raise
-                logger.info(
-                    "%s does not take OpenAI's json_schema response format; "
-                    "asking for json_object with the schema instead (llama-cpp-python style)",
-                    self._where(),
-                )
-                self._json_object_only = True
-            kwargs["response_format"] = translate_response_format(kwargs.get("response_format"))
-            return client.chat.completions.create(model=backend.model, **kwargs)
-
-        return create
 
 
 _INSTRUCTOR_RETRY_LOGGER = "instructor.v2.retry"
@@ -667,53 +425,6 @@ def _tame_instructor_logging() -> None:
         retry = logging.getLogger(_INSTRUCTOR_RETRY_LOGGER)
         if not any(isinstance(f, _HandledRetryErrors) for f in retry.filters):
             retry.addFilter(_HandledRetryErrors())
-
-
-def _openai_client(backend: Backend) -> OpenAI:
-    from openai import OpenAI
-
-    # Retries belong to tenacity above, so the client itself must not retry.
-    return OpenAI(
-        api_key=backend.api_key,
-        base_url=backend.base_url,
-        timeout=backend.timeout_s,
-        max_retries=0,
-    )
-
-
-def retry_after_s(exc: BaseException | None, *, now: float | None = None) -> float | None:
-    """The wait an HTTP error asks for (``retry-after-ms``, ``Retry-After`` in seconds or as
-    an HTTP date), in seconds; None when it asks for none or the header is unreadable."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    seconds: float | None = None
-    millis = headers.get("retry-after-ms")
-    value = headers.get("retry-after")
-    if millis is not None:
-        seconds = _float(millis)
-        seconds = seconds / 1000 if seconds is not None else None
-    if seconds is None and value is not None:
-        seconds = _float(value)
-        if seconds is None:
-            try:
-                when = email.utils.parsedate_to_datetime(value.strip())
-            except (TypeError, ValueError, IndexError):
-                return None
-            if when.tzinfo is None:  # RFC 9110 dates are GMT
-                return None
-            seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds is None or not math.isfinite(seconds):
-        return None
-    return max(seconds, 0.0)
-
-
-def _float(text: str) -> float | None:
-    try:
-        return float(text.strip())
-    except ValueError:
-        return None
 
 
 # The string encoder canonical_json uses (ensure_ascii=False).
@@ -776,49 +487,3 @@ def _content(completion: Any) -> str:
     choices = getattr(completion, "choices", None) or []
     message = getattr(choices[0], "message", None) if choices else None
     return str(getattr(message, "content", None) or "")
-
-
-def _public_url(url: str) -> str:
-    """``url`` without user, password, query or fragment (where secrets may hide)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        if parts.port is not None:
-            host = f"{host}:{parts.port}"
-    except ValueError:
-        return "(an unreadable URL)"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def _is_transient(exc: BaseException) -> bool:
-    try:
-        import openai
-    except ImportError:  # pragma: no cover - openai is a core dependency
-        return False
-    if isinstance(exc, openai.APIConnectionError | openai.APITimeoutError):
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 429) or exc.status_code >= 500
-    return False
-
-
-def _describe(exc: BaseException | None) -> str:
-    """The exception's type, HTTP status and the server's own error message, if any."""
-    if exc is None:
-        return "unknown error"
-    status = getattr(exc, "status_code", None)
-    name = type(exc).__name__
-    if not status:
-        return f"{name}: {_short(str(exc))}"
-    body = getattr(exc, "body", None)
-    detail = body.get("message") if isinstance(body, dict) else None
-    if isinstance(detail, str) and detail.strip():
-        return f"{name} (HTTP {status}): {_short(detail, 200)}"
-    return f"{name} (HTTP {status})"
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -30,10 +30,11 @@ from pydantic import BaseModel, Field, model_validator
 
 from newsbrief import grounding
 from newsbrief.article import Article, Sentence, load_article, split_sentences
+from newsbrief.backends import Backend, resolve_backend
 from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Source, Span, Usage
 from newsbrief.errors import InputError, ValidationFailedError
 from newsbrief.fixtures import FixtureStore
-from newsbrief.llm import Backend, CallStats, ModelClient, resolve_backend
+from newsbrief.llm import CallStats, ModelClient
 from newsbrief.numbers import NumberMention, find_numbers
 from newsbrief.prompts import RenderedQuestion, load_prompt, prompt_set_version
 from newsbrief.spans import Located, locate
