@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from newsbrief.pipeline import SelfContained, _checks, _claim_checks
+from newsbrief.pipeline import SelfContained, _claim_checks
 
 CONTEXT = (
     "MedLink, the hospital's software supplier, rejected the findings. "
@@ -14,11 +14,7 @@ CONTEXT = (
 
 
 def _rewrite(claim: str, evidence: str, context: str = CONTEXT) -> SelfContained:
-    token = _checks.set(_claim_checks(evidence, context))
-    try:
-        return SelfContained.model_validate({"claim": claim})
-    finally:
-        _checks.reset(token)
+    return SelfContained.model_validate({"claim": claim}, context=_claim_checks(evidence, context))
 
 
 def test_a_name_from_the_context_in_place_of_the_pronoun_is_accepted() -> None:

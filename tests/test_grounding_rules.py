@@ -390,15 +390,13 @@ def test_name_candidates_prefilter_skips_no_run_in_the_fixture_articles() -> Non
 
 
 def test_a_speaker_checked_by_the_answer_is_placed_without_a_second_search() -> None:
-    from newsbrief.pipeline import Attribution, _checks, _exact_in, _speaker_offsets
+    from newsbrief.pipeline import Attribution, _exact_in, _speaker_offsets
     from newsbrief.spans import locate
 
     sentence = "The port may close, union spokesman Pieter de Vries told Reuters on Monday."
-    token = _checks.set({"sentence": sentence})
-    try:
-        answer = Attribution.model_validate({"speaker": "Pieter de Vries", "via": "Reuters"})
-    finally:
-        _checks.reset(token)
+    answer = Attribution.model_validate(
+        {"speaker": "Pieter de Vries", "via": "Reuters"}, context={"sentence": sentence}
+    )
     misses = _exact_in.cache_info().misses
     begin, end = _speaker_offsets(sentence, answer.speaker) or (0, 0)
     assert sentence[begin:end] == "spokesman Pieter de Vries"

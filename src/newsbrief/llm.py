@@ -1,7 +1,7 @@
 """The Instructor loop: one structured answer per question, over a backend and the fixtures.
 
 Every answer, live or replayed, goes through Instructor: it sends the request, validates the
-answer against the answer model, and re-asks with the
+answer against the answer model (with the caller's validation context), and re-asks with the
 exact errors.  Each request Instructor sends is answered from the fixture store when it holds
 a recording of it (keyed by that request, `fixtures.request_key`), else by the backend's
 transport (`backends.make_transport`, which retries transport faults; those never reach the
@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -98,17 +98,20 @@ class ModelClient:
         max_tokens: int,
         max_retries: int = 2,
         constrained: bool = True,
+        context: Mapping[str, Any] | None = None,
     ) -> T:
         """One structured answer, in at most ``max_retries + 1`` answers from the model.
 
         An answer that fails validation is re-asked by Instructor with the errors; one cut
-        off at ``max_tokens`` is re-asked here, from the same budget.  ``constrained=False``
-        sends the first request without a response format, so llama.cpp samples it without
-        a JSON grammar (several times faster per token on CPU): for questions whose
-        examples already fix the form of the answer.  That answer is validated all the
-        same, and every re-ask carries the response format, so a free answer that went
-        wrong costs one constrained answer more.  Tool-calling backends (``openai/NAME``)
-        always answer through their tool schema.
+        off at ``max_tokens`` is re-asked here, from the same budget.  ``context`` reaches
+        the answer model's validators as pydantic's validation context (``info.context``),
+        on the first answer and every re-ask.  ``constrained=False`` sends the first
+        request without a response format, so llama.cpp samples it without a JSON grammar
+        (several times faster per token on CPU): for questions whose examples already fix
+        the form of the answer.  That answer is validated all the same, and every re-ask
+        carries the response format, so a free answer that went wrong costs one
+        constrained answer more.  Tool-calling backends (``openai/NAME``) always answer
+        through their tool schema.
 
         Raises `ValidationFailedError` when no answer validated, `ModelError` on transport
         faults that outlasted their retries or a response that is not a chat completion,
@@ -128,10 +131,10 @@ class ModelClient:
             while True:
                 before = question.answers
                 try:
-                    result: T = self._instructor(question)(
+                    result: T = self._instructor(question, messages)(
                         response_model=response_model,
-                        messages=messages,
                         max_retries=budget - question.answers - 1,
+                        context=dict(context) if context else None,
                         max_tokens=max_tokens,
                         temperature=0.0,
                         seed=0,
@@ -173,8 +176,17 @@ class ModelClient:
                 f"the model's answer was unusable: {reason}", errors=[reason]
             ) from exc
 
-    def _instructor(self, question: _Question) -> Callable[..., Any]:
-        """Instructor's create for one question: `_create`, told which question it answers."""
+    def _instructor(
+        self, question: _Question, messages: list[dict[str, str]]
+    ) -> Callable[..., Any]:
+        """Instructor's create for one call of `ask`: `_create`, told which question it
+        answers and its messages.
+
+        The messages reach the request in `_create`, not through Instructor: given a
+        validation context, Instructor renders every message as a jinja template, and these
+        are rendered already (an article may hold "{{" or "{%").  Instructor adds only its
+        re-ask turns (the answer and its errors), which `_create` puts after them.
+        """
         import instructor
 
         _quiet_instructor()
@@ -183,17 +195,20 @@ class ModelClient:
         ]
 
         def create(**request: Any) -> Any:
-            return self._create(question, request)
+            return self._create(question, messages, request)
 
         return instructor.patch(create=create, mode=mode)
 
-    def _create(self, question: _Question, request: dict[str, Any]) -> Any:
+    def _create(
+        self, question: _Question, messages: list[dict[str, str]], request: dict[str, Any]
+    ) -> Any:
         """What Instructor calls for every answer: the recording if there is one, else the
         transport (recorded in record or auto mode)."""
         from openai.types.chat import ChatCompletion
 
         if not question.constrained and question.answers == 0:
             request = {k: v for k, v in request.items() if k != "response_format"}
+        request["messages"] = [*messages, *request.get("messages", [])]
         keyed = keyed_request(
             {
                 "backend": self.backend.kind,

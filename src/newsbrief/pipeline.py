@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from newsbrief import grounding
 from newsbrief.article import Article, Sentence, load_article, split_sentences
@@ -131,13 +131,6 @@ class ClaimAnswer(BaseModel):
     )
 
 
-# What the answer validators check an answer against (the sentence asked about, the claim's
-# words, the article's numbers), set by `_Run.ask` for the question being asked.  Not
-# Instructor's context= argument: that also renders every message as a jinja template,
-# which would let "{{" in an article change the prompt.
-_checks: ContextVar[dict[str, Any]] = ContextVar("newsbrief_answer_checks", default={})  # noqa: B039
-
-
 def _claim_checks(
     evidence: str, context: str, numbers: list[NumberMention] | None = None
 ) -> dict[str, Any]:
@@ -157,11 +150,11 @@ def _claim_checks(
 class SelfContained(ClaimAnswer):
     # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
     @model_validator(mode="after")
-    def _faithful(self) -> SelfContained:
+    def _faithful(self, info: ValidationInfo) -> SelfContained:
         """Every word of the claim but its pronouns stays; every word added comes from the
         context, and none says who spoke ("said", "denied"); no sentence is added; numbers
         and hedges survive (checks from `_claim_checks`)."""
-        checks = _checks.get()
+        checks = info.context or {}
         text = self.claim.strip()
         errors = []
         if not text:
@@ -208,9 +201,9 @@ class SummaryAnswer(BaseModel):
 class Attribution(AttributionAnswer):
     # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
     @model_validator(mode="after")
-    def _grounded_in_sentence(self) -> Attribution:
+    def _grounded_in_sentence(self, info: ValidationInfo) -> Attribution:
         """The speaker and the via are copied from the sentence (``checks["sentence"]``)."""
-        sentence = str(_checks.get().get("sentence", ""))
+        sentence = str((info.context or {}).get("sentence", ""))
         errors = []
         if self.via is not None and (not self.via.strip() or _exact_in(sentence, self.via) is None):
             # Not worth a re-ask: a via that is not in the sentence is simply dropped.
@@ -237,12 +230,12 @@ class Attribution(AttributionAnswer):
 class Summary(SummaryAnswer):
     # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
     @model_validator(mode="after")
-    def _numbers_from_article(self) -> Summary:
+    def _numbers_from_article(self, info: ValidationInfo) -> Summary:
         """Every number of the summary is one of the article's (``checks["numbers"]``)."""
         text = self.summary.strip()
         if not text:
             raise ValueError("the summary is empty")
-        known = _checks.get().get("numbers", set())
+        known = (info.context or {}).get("numbers", set())
         invented = [m.text for m in find_numbers(text) if m.value not in known]
         if invented:
             raise ValueError(
@@ -333,7 +326,6 @@ class _Run:
         the grammar (see docs/reliability.md).
         """
         retries = self.max_retries if max_retries is None else min(max_retries, self.max_retries)
-        token = _checks.set(context or {})
         try:
             return self.client.ask(
                 model,
@@ -342,13 +334,12 @@ class _Run:
                 max_tokens=max_tokens,
                 max_retries=retries,
                 constrained=False,
+                context=context,
             )
         except ValidationFailedError as exc:
             if self.strict:
                 raise
             return exc
-        finally:
-            _checks.reset(token)
 
     def brief(self) -> Brief:
         """The brief as far as it is made."""
