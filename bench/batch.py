@@ -108,7 +108,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="results JSON (default: bench/results/)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    from newsbrief.embedded import default_model_path
+    from newsbrief.backends.embedded import default_model_path
 
     paths = [FIXTURES / "articles" / f"{slug}.txt" for slug in args.only]
     texts = [path.read_text(encoding="utf-8") for path in paths]

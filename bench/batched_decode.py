@@ -24,7 +24,7 @@ from pathlib import Path
 import llama_cpp as llama
 import numpy as np
 
-from newsbrief.embedded import default_model_path
+from newsbrief.backends.embedded import default_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "fixtures" / "articles" / "harbour-strike-rotterdam.txt"

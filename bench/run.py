@@ -240,14 +240,14 @@ def summarize_rows(
 
 
 def run_live(articles: list[Path], systems: list[str], out: dict[str, Any], save: Any) -> None:
-    from newsbrief.embedded import default_model_path
+    from newsbrief.backends.embedded import default_model_path
 
     model_path = default_model_path()
     with llama_server(model_path, RESULTS / "server.log") as base_url:
         # One throwaway request: the first one pays for allocations and warm caches.
         post(base_url, "/completions", {"model": MODEL_ALIAS, "prompt": "Hi", "max_tokens": 4})
         if "newsbrief-embedded" in systems:  # load time is not per-article work
-            from newsbrief.embedded import load
+            from newsbrief.backends.embedded import load
 
             load()
         speeds = [measure_raw_speed(base_url, seed=1)]

@@ -37,7 +37,7 @@ from llama_cpp import Llama
 from llama_cpp.llama_speculative import LlamaDraftModel, LlamaPromptLookupDecoding
 
 import newsbrief
-from newsbrief import embedded
+from newsbrief.backends import embedded
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import machine_facts

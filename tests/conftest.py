@@ -25,10 +25,10 @@ def _no_live_model_calls(
     if request.node.get_closest_marker("live") is None:
         monkeypatch.setenv("NEWSBRIEF_FIXTURES", "replay")
 
-        def refuse(self: Any) -> Any:
+        def refuse(backend: Any) -> Any:
             raise AssertionError("a test tried to reach a real model; mark it live")
 
-        monkeypatch.setattr("newsbrief.llm.ModelClient._make_transport", refuse)
+        monkeypatch.setattr("newsbrief.backends.make_transport", refuse)
     yield
 
 

@@ -30,12 +30,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsbrief.llm import ModelClient
+from newsbrief import backends
+from newsbrief.backends import Backend
 
 MAX_STALL_S = 5.0
 
 # Saved when this module is imported (at collection, before any test's monkeypatching).
-REAL_MAKE_TRANSPORT = ModelClient._make_transport
+REAL_MAKE_TRANSPORT = backends.make_transport
 
 Answer = Callable[[dict[str, Any]], str]
 
@@ -343,13 +344,13 @@ def allow_loopback_transport(monkeypatch: pytest.MonkeyPatch) -> None:
     including the embedded model, still fails the test.
     """
 
-    def loopback_only(self: ModelClient) -> Callable[..., Any]:
-        host = urlsplit(self.backend.base_url or "").hostname
+    def loopback_only(backend: Backend) -> Callable[..., Any]:
+        host = urlsplit(backend.base_url or "").hostname
         if host != "127.0.0.1":
-            raise AssertionError(f"a fault-server test tried to reach {self.backend.kind!r}")
-        return REAL_MAKE_TRANSPORT(self)
+            raise AssertionError(f"a fault-server test tried to reach {backend.kind!r}")
+        return REAL_MAKE_TRANSPORT(backend)
 
-    monkeypatch.setattr(ModelClient, "_make_transport", loopback_only)
+    monkeypatch.setattr(backends, "make_transport", loopback_only)
 
 
 def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultServer]:

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ValidationInfo, model_validator
 
-from newsbrief.embedded import translate_response_format
+from newsbrief.backends import resolve_backend
+from newsbrief.backends.response_format import translate_response_format
 from newsbrief.errors import ConfigurationError
-from newsbrief.llm import resolve_backend
+from newsbrief.llm import CallStats, ModelClient
+from tests.fault_server import FaultServer, answer, serve
 
 
 def test_default_is_the_embedded_model_and_local() -> None:
@@ -59,3 +63,45 @@ def test_json_schema_format_becomes_the_form_llama_cpp_builds_a_grammar_from() -
     )
     assert translated == {"type": "json_object", "schema": schema}
     assert translate_response_format({"type": "text"}) == {"type": "text"}
+
+
+class _Echo(BaseModel):
+    """An answer that must repeat the word its validation context names."""
+
+    word: str
+
+    @model_validator(mode="after")
+    def _is_the_word(self, info: ValidationInfo) -> _Echo:
+        SEEN_CONTEXTS.append(dict(info.context or {}))
+        if self.word != (info.context or {}).get("word"):
+            raise ValueError("repeat the word you were given")
+        return self
+
+
+SEEN_CONTEXTS: list[dict[str, object]] = []
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultServer]:
+    yield from serve(monkeypatch)
+
+
+def test_context_reaches_the_validators_and_template_syntax_reaches_the_model_as_written(
+    server: FaultServer,
+) -> None:
+    SEEN_CONTEXTS.clear()
+    messages = [
+        {"role": "system", "content": "Repeat the word.\n  \n  Indented {# not a comment #}"},
+        {"role": "user", "content": "The file held {{ x }} and {% if y %} markers."},
+    ]
+    server.script(answer('{"word": "other"}'), answer('{"word": "lighthouse"}'))
+    backend = resolve_backend("test", server.url, retry_wait_s=0.01)
+    client = ModelClient(backend, None, "test@1")
+    stats = CallStats()
+    got = client.ask(_Echo, messages, stats=stats, max_tokens=20, context={"word": "lighthouse"})
+    assert got.word == "lighthouse"
+    assert SEEN_CONTEXTS == [{"word": "lighthouse"}] * 2  # the first answer and the re-ask
+    first, reask = server.chat_requests()
+    assert first.messages == messages
+    assert reask.messages[:2] == messages and len(reask.messages) > 2
+    assert (stats.questions, stats.attempts) == (1, 2)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from newsbrief import embedded
+from newsbrief.backends import embedded
 from newsbrief.errors import ModelUnavailableError
 
 
@@ -22,7 +22,7 @@ def fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
         path.write_bytes(chunk)
         paths.append(path)
     whole = b"".join(chunks)
-    monkeypatch.setattr(embedded, "_part_paths", lambda: paths)
+    monkeypatch.setattr(embedded, "part_paths", lambda: paths)
     monkeypatch.setattr(embedded, "GGUF_SIZE", len(whole))
     monkeypatch.setattr(embedded, "GGUF_SHA256", hashlib.sha256(whole).hexdigest())
     monkeypatch.setenv("NEWSBRIEF_CACHE_DIR", str(tmp_path / "cache"))
@@ -55,14 +55,14 @@ def test_assembled_model_is_reused_without_reading_the_parts(
     def no_parts() -> list[Path]:
         raise AssertionError("parts read again")
 
-    monkeypatch.setattr(embedded, "_part_paths", no_parts)
+    monkeypatch.setattr(embedded, "part_paths", no_parts)
     assert embedded.default_model_path() == first
 
 
 def test_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embedded, "PART_MODULE", "newsbrief_no_such_part_{}")
     with pytest.raises(ModelUnavailableError, match=r"newsbrief\[local\]"):
-        embedded._part_paths()
+        embedded.part_paths()
 
 
 def test_concurrent_loads_build_one_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

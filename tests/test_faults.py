@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 import newsbrief
-from newsbrief import llm
+from newsbrief import backends
+from newsbrief.backends.retries import retry_after_s
 from newsbrief.errors import ModelError, ValidationFailedError
 from tests.fault_server import (
     DROP,
@@ -58,9 +59,9 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultServer]:
 @pytest.fixture(autouse=True)
 def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Backoff of 20-100 ms instead of 1-20 s; Retry-After obeyed up to 2.5 s."""
-    monkeypatch.setattr(llm, "DEFAULT_RETRY_WAIT_S", 0.02)
-    monkeypatch.setattr(llm, "DEFAULT_RETRY_WAIT_MAX_S", 0.1)
-    monkeypatch.setattr(llm, "RETRY_AFTER_MAX_S", 2.5)
+    monkeypatch.setattr(backends, "DEFAULT_RETRY_WAIT_S", 0.02)
+    monkeypatch.setattr(backends, "DEFAULT_RETRY_WAIT_MAX_S", 0.1)
+    monkeypatch.setattr(backends, "RETRY_AFTER_MAX_S", 2.5)
 
 
 def summarize(url: str, **options: Any) -> newsbrief.Brief:
@@ -178,7 +179,7 @@ def test_503_waits_until_a_retry_after_http_date_then_succeeds(server: FaultServ
 def test_retry_after_beyond_the_cap_waits_only_the_cap(
     server: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(llm, "RETRY_AFTER_MAX_S", 0.3)
+    monkeypatch.setattr(backends, "RETRY_AFTER_MAX_S", 0.3)
     server.script(status(429, retry_after="3600"), answer(GROUNDED))
     assert_grounded_source(summarize(server.url))
     requests = attribution_requests(server)
@@ -265,8 +266,8 @@ def test_retry_after_is_read_as_seconds_or_an_http_date(
     headers: dict[str, str], seconds: float | None
 ) -> None:
     now = email.utils.parsedate_to_datetime("Wed, 25 Nov 2026 12:00:00 GMT").timestamp()
-    assert llm.retry_after_s(_HTTPError(headers), now=now) == seconds
-    assert llm.retry_after_s(ValueError("no response")) is None
+    assert retry_after_s(_HTTPError(headers), now=now) == seconds
+    assert retry_after_s(ValueError("no response")) is None
 
 
 # --- responses that are not chat completions: a ModelError at once ----------------------
@@ -427,7 +428,7 @@ def test_api_key_is_never_in_errors_logs_or_fixtures(
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     logged = [formatter.format(record) for record in caplog.records]
     assert any(line.startswith("openai") for line in logged), "openai's debug log was captured"
-    assert any(line.startswith("newsbrief.llm") for line in logged), "retries were logged"
+    assert any(line.startswith("newsbrief.backends") for line in logged), "retries were logged"
     assert not [line for line in logged if SECRET in line or "Bearer" in line]
     files = [path for path in tmp_path.rglob("*") if path.is_file()]
     assert len(files) >= 2

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import newsbrief
-from newsbrief import embedded
+from newsbrief.backends import embedded
 
 pytestmark = pytest.mark.live
 
@@ -111,7 +111,7 @@ def test_a_new_process_starts_from_the_prefix_state_an_earlier_one_saved(tmp_pat
     """Two questions of one kind save that kind's prefix to disk, cut to the prefix's own
     tokens; a model with nothing in memory (a new process) restores it and evaluates only
     the new question, and answers as a cold model does."""
-    from newsbrief import prefix_cache
+    from newsbrief.backends import prefix_cache
     from newsbrief.prompts import load_prompt
 
     loaded = embedded.load()

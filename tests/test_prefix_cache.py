@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief import prefix_cache
-from newsbrief.embedded import _last_message_start
-from newsbrief.prefix_cache import PrefixState
+from newsbrief.backends import prefix_cache
+from newsbrief.backends.embedded import last_message_start
+from newsbrief.backends.prefix_cache import PrefixState
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_a_damaged_or_foreign_file_is_ignored_with_a_warning(
     path = tmp_path / "k1.state"
     path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
 
-    with caplog.at_level(logging.WARNING, logger="newsbrief.prefix_cache"):
+    with caplog.at_level(logging.WARNING, logger="newsbrief.backends.prefix_cache"):
         assert prefix_cache.read(tmp_path, "k1") is None
     assert "ignoring prefix state" in caplog.text
 
@@ -98,17 +98,17 @@ class _ChatMLTokenizer:
         return self.marker_tokens
 
 
-def test_the_last_message_starts_at_the_next_to_last_chatml_marker() -> None:
+def test_thelast_message_starts_at_the_next_to_last_chatml_marker() -> None:
     s = _ChatMLTokenizer.START
     # system, example question, example answer, the question, the answer's header + answer
     tokens = [s, 1, 2, s, 3, 4, s, 5, s, 6, 7, 8, s, 9, 10, 11]
 
-    assert _last_message_start(_ChatMLTokenizer(), tokens) == 8
+    assert last_message_start(_ChatMLTokenizer(), tokens) == 8
 
 
 def test_no_cut_for_a_chat_format_without_one_token_markers() -> None:
     s = _ChatMLTokenizer.START
     tokens = [s, 1, s, 2, s, 3]
 
-    assert _last_message_start(_ChatMLTokenizer([60, 91, 318]), tokens) is None
-    assert _last_message_start(_ChatMLTokenizer(), [s, 1, s, 2]) is None  # a prompt of 1 message
+    assert last_message_start(_ChatMLTokenizer([60, 91, 318]), tokens) is None
+    assert last_message_start(_ChatMLTokenizer(), [s, 1, s, 2]) is None  # a prompt of 1 message

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from newsbrief import embedded, prefix_cache
+from newsbrief.backends import embedded, prefix_cache
 
 llama_cpp = pytest.importorskip("llama_cpp")
 

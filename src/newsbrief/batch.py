@@ -8,7 +8,7 @@ in a plain `NewsbriefError` (the original chained as ``__cause__``).
 
 Concurrency.  The embedded and GGUF backends serve one generation at a time per loaded
 model, so the default is one article at a time; remote backends (``base_url=`` or
-``model="openai/..."``, see `newsbrief.llm.resolve_backend`) default to 4 articles at once.
+``model="openai/..."``, see `newsbrief.backends.resolve_backend`) default to 4 articles at once.
 ``concurrency=`` overrides both.  Articles run in daemon worker threads, started one by one
 as slots free up, so at most ``concurrency`` articles are in flight.
 
@@ -228,7 +228,7 @@ def default_concurrency(settings: Settings) -> int:
     remote ones.  A backend that cannot be resolved gets one: every article will report
     the same `ConfigurationError`.
     """
-    from newsbrief.llm import resolve_backend
+    from newsbrief.backends import resolve_backend
 
     try:
         backend = resolve_backend(settings.model, settings.base_url, api_key=settings.api_key)

@@ -18,17 +18,14 @@ key cannot leave a partial file; a file that does not parse is a `FixtureError`.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
 import tempfile
-import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
-
-import pydantic_core
 
 from newsbrief.errors import ConfigurationError, FixtureError, FixtureMissError
 
@@ -48,75 +45,42 @@ def resolve_mode(mode: str | None) -> FixtureMode:
     return cast(FixtureMode, chosen)
 
 
+# What of a chat request decides its answer, besides the backend's identity.
+SAMPLING_KEYS = (
+    "temperature",
+    "top_p",
+    "top_k",
+    "min_p",
+    "seed",
+    "max_tokens",
+    "stop",
+    "repeat_penalty",
+    "frequency_penalty",
+    "presence_penalty",
+)
+KEYED_REQUEST_KEYS = ("messages", "response_format", "tools", "tool_choice")
+
+
+def keyed_request(identity: Mapping[str, str], request: Mapping[str, Any]) -> dict[str, Any]:
+    """What a call's key is made of: ``identity`` (backend, model, mode, prompt version),
+    the request's messages, response format or tools, and its sampling parameters.  Nothing
+    else of the request (no API key, URL or client identity) reaches a key or a file."""
+    keyed: dict[str, Any] = dict(identity)
+    for name in KEYED_REQUEST_KEYS:
+        if name in request:
+            keyed[name] = request[name]
+    keyed["sampling"] = {k: request[k] for k in SAMPLING_KEYS if k in request}
+    return keyed
+
+
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no insignificant whitespace, non-ASCII kept as is."""
-    return _CANONICAL.encode(value)
-
-
-# json.dumps with these options builds an encoder per call; one shared encoder is stateless.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def request_key(request: dict[str, Any]) -> str:
     """The hex SHA-256 of the canonical JSON of a keyed request."""
     return hashlib.sha256(canonical_json(request).encode("utf-8")).hexdigest()
-
-
-def request_key_of_encoded(fields: dict[str, str]) -> str:
-    """`request_key` of a request given as its fields' canonical JSON (``canonical_json``
-    of each value): callers can encode a large field that repeats (a schema) only once."""
-    body = ",".join(f"{_encoded_name(name)}:{fields[name]}" for name in sorted(fields))
-    return hashlib.sha256(f"{{{body}}}".encode()).hexdigest()
-
-
-class FieldKey:
-    """`request_key_of_encoded` as a function of field ``name``'s canonical JSON, every
-    other field fixed as given (the SHA-256 of the text before it is computed once).
-
-    `with_prefix` hashes a value given as a prefix that repeats (a prompt's static
-    messages) and the rest: the state after a prefix is kept for the last few prefixes.
-    Safe to share between threads.
-    """
-
-    _PREFIXES = 16
-
-    def __init__(self, fields: dict[str, str], name: str) -> None:
-        names = sorted({*fields, name})
-        at = names.index(name)
-        before = ",".join(f"{_encoded_name(n)}:{fields[n]}" for n in names[:at])
-        after = "".join(f",{_encoded_name(n)}:{fields[n]}" for n in names[at + 1 :])
-        self._head = hashlib.sha256(
-            f"{{{before}{',' if before else ''}{_encoded_name(name)}:".encode()
-        )
-        self._tail = f"{after}}}".encode()
-        self._after_prefix: dict[str, Any] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, value: str) -> str:
-        digest = self._head.copy()
-        digest.update(value.encode())
-        digest.update(self._tail)
-        return digest.hexdigest()
-
-    def with_prefix(self, prefix: str, rest: str) -> str:
-        """``self(prefix + rest)``."""
-        state = self._after_prefix.get(prefix)
-        if state is None:
-            state = self._head.copy()
-            state.update(prefix.encode())
-            with self._lock:
-                if len(self._after_prefix) >= self._PREFIXES:
-                    del self._after_prefix[next(iter(self._after_prefix))]
-                self._after_prefix[prefix] = state
-        digest = state.copy()
-        digest.update(rest.encode())
-        digest.update(self._tail)
-        return digest.hexdigest()
-
-
-@functools.lru_cache(maxsize=64)
-def _encoded_name(name: str) -> str:
-    return canonical_json(name)
 
 
 @dataclass(frozen=True)
@@ -148,31 +112,25 @@ class FixtureStore:
     def path_for(self, key: str) -> Path:
         return self.directory / f"{key}.json"
 
-    @functools.cached_property
-    def _file_prefix(self) -> str:
-        return os.path.join(self.directory, "")
-
     def load(self, key: str) -> dict[str, Any] | None:
         """The recorded response for ``key``, or None when there is none."""
-        where = f"{self._file_prefix}{key}.json"
+        path = self.path_for(key)
         try:
-            raw = _read_bytes(where)
+            raw = path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise FixtureError(f"cannot read fixture {where}: {exc}") from exc
+            raise FixtureError(f"cannot read fixture {path}: {exc}") from exc
         try:
-            response = _response_as_saved(raw, key)
-            if response is None:
-                record = json.loads(raw.decode("utf-8"))
-                response = record["response"]
-                if record.get("key") != key:
-                    raise ValueError("key field is wrong")
+            record = json.loads(raw.decode("utf-8"))
+            if not isinstance(record, dict) or record.get("key") != key:
+                raise ValueError("key field is wrong")
+            response = record["response"]
             if not isinstance(response, dict):
                 raise ValueError("response field is wrong")
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        except (ValueError, KeyError) as exc:
             raise FixtureError(
-                f"fixture {where} is corrupt ({exc}); delete it and record again"
+                f"fixture {path} is corrupt ({exc}); delete it and record again"
             ) from exc
         return cast(dict[str, Any], response)
 
@@ -228,53 +186,6 @@ class FixtureStore:
             if best is None or len(changed) < len(best[1]):
                 best = (path.name, changed)
         return best
-
-
-def _read_bytes(path: str) -> bytes:
-    """The whole file, in one ``read`` call for a file that does not grow meanwhile.
-
-    Replay reads ~30 small files per brief; ``open(...).read()`` builds a file object and
-    reads until an empty read, about twice the cost of these three system calls.
-    """
-    fd = os.open(path, _OPEN_FLAGS)
-    try:
-        chunks = [os.read(fd, _READ_SIZE)]
-        while len(chunks[-1]) == _READ_SIZE:  # a short read is the end of a regular file
-            chunks.append(os.read(fd, _READ_SIZE))
-    finally:
-        os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-_READ_SIZE = 1 << 16  # recordings are 1-10 KB
-_HEAD = f'{{\n "format": {FORMAT_VERSION},\n "key": "'.encode()
-_RESPONSE_MEMBER = b'\n "response": '
-
-
-def _response_as_saved(raw: bytes, key: str) -> Any | None:
-    """The response of a file laid out as `FixtureStore.save` writes it, else None.
-
-    Replay's fast path: only the response is decoded, not the request (3/4 of the file).
-    The layout makes this exact: sorted keys put "key" second and "response" last, and with
-    ``indent=1`` only top-level members start a line with one space (strings never hold a
-    raw newline), so the response is the text between that member and the closing brace.
-    It is parsed by pydantic-core's JSON parser (already loaded with pydantic; ~1.6x the
-    standard library's speed on these files), which rejects anything after the value.
-    Anything else returns None and the caller parses the whole file.
-    """
-    if not (raw.startswith(_HEAD) and raw.startswith(f'{key}",\n'.encode(), len(_HEAD))):
-        return None
-    at = raw.rfind(_RESPONSE_MEMBER)
-    if at < 0:
-        return None
-    body = raw[at + len(_RESPONSE_MEMBER) :].rstrip()
-    if not body.endswith(b"}"):
-        return None
-    try:
-        return pydantic_core.from_json(body[:-1])
-    except ValueError:  # not JSON, or text after the response's value
-        return None
 
 
 def _changed_fields(new: dict[str, Any], old: dict[str, Any]) -> list[str]:

@@ -1,184 +1,45 @@
-"""The one path to a model: backend choice, Instructor, transport retries, fixtures.
+"""The Instructor loop: one structured answer per question, over a backend and the fixtures.
 
-Backends (chosen by `resolve_backend`):
+Every answer, live or replayed, goes through Instructor: it sends the request, validates the
+answer against the answer model (with the caller's validation context), and re-asks with the
+exact errors.  Each request Instructor sends is answered from the fixture store when it holds
+a recording of it (keyed by that request, `fixtures.request_key`), else by the backend's
+transport (`backends.make_transport`, which retries transport faults; those never reach the
+prompt).  An answer cut off at ``max_tokens`` is re-asked here, within the same budget,
+because Instructor gives up on those at once.
 
-- ``embedded``: the default; Qwen2.5-Coder-1.5B-Instruct in-process (``newsbrief[local]``).
-- ``gguf``: any GGUF file on disk, same in-process path: ``model="gguf:/path/model.gguf"``
-  or simply a path ending in ``.gguf``.
-- ``openai``: OpenAI (``model="openai/gpt-4o-mini"``, key from ``OPENAI_API_KEY``) or any
-  OpenAI-compatible server (``base_url="http://127.0.0.1:8080/v1"``, ``model`` its name).
-  Constrained questions carry OpenAI's ``json_schema`` response format; a server that
-  refuses it (llama-cpp-python's) is asked with ``{"type": "json_object", "schema": ...}``
-  instead, from its first refusal on.  Unconstrained questions (``ask(constrained=False)``)
-  send their first request without one, so llama.cpp samples it without a grammar; their
-  re-asks carry it.
-
-An article goes to a remote service only when the caller names one (a provider-prefixed
-model, a ``base_url``, or ``NEWSBRIEF_MODEL`` / ``NEWSBRIEF_BASE_URL``).
-
-Two kinds of retry, never mixed: transport faults (connection, timeout, 429, 5xx) are
-retried here with tenacity, with exponential backoff or the server's ``Retry-After``, and
-never reach the prompt; validation failures are re-asked by Instructor with the exact
-errors, and an answer cut off at ``max_tokens`` is re-asked here within the same budget.
-A response that is not a chat completion (a body that is not JSON, no choices) is a
-`ModelError` at once.  No error message or log record carries the API key.
+Constrained questions carry the answer model's response format; unconstrained ones
+(``ask(constrained=False)``) send their first request without one, so llama.cpp samples it
+without a grammar; their re-asks carry it.
 """
 
 from __future__ import annotations
 
-import email.utils
 import functools
-import json
 import logging
-import math
-import os
-import random
 import threading
-import time
-from collections.abc import Callable
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from newsbrief.errors import (
-    ConfigurationError,
-    ModelError,
-    NewsbriefError,
-    ValidationFailedError,
-)
-from newsbrief.fixtures import (
-    FieldKey,
-    FixtureStore,
-    canonical_json,
-    request_key,
-)
+from newsbrief import backends
+from newsbrief.backends import Backend
+from newsbrief.backends.redact import scrub, short
+from newsbrief.errors import NewsbriefError, ValidationFailedError
+from newsbrief.fixtures import FixtureStore, keyed_request, request_key
 from newsbrief.prompts import RenderedQuestion
-
-if TYPE_CHECKING:
-    from openai import OpenAI
-    from tenacity import RetryCallState
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
-
-ENV_MODEL = "NEWSBRIEF_MODEL"
-ENV_BASE_URL = "NEWSBRIEF_BASE_URL"
-SAMPLING_KEYS = (
-    "temperature",
-    "top_p",
-    "top_k",
-    "min_p",
-    "seed",
-    "max_tokens",
-    "stop",
-    "repeat_penalty",
-    "frequency_penalty",
-    "presence_penalty",
-)
-KEYED_REQUEST_KEYS = ("messages", "response_format", "tools", "tool_choice")
-
-# Transport backoff: exponential from DEFAULT_RETRY_WAIT_S (plus as much jitter) up to
-# DEFAULT_RETRY_WAIT_MAX_S; a server's Retry-After is obeyed up to RETRY_AFTER_MAX_S.
-# `resolve_backend` reads these when called, so tests can shrink them.
-DEFAULT_RETRY_WAIT_S = 1.0
-DEFAULT_RETRY_WAIT_MAX_S = 20.0
-RETRY_AFTER_MAX_S = 30.0
 
 # The re-ask for an answer cut off at max_tokens (Instructor raises at once on those).
 TRUNCATED_REASK = (
     "Your answer was cut off at the limit of {max_tokens} tokens before the JSON was "
     "complete. Answer again with shorter JSON only."
 )
-
-
-@dataclass(frozen=True)
-class Backend:
-    """Where calls go: ``kind`` embedded | gguf | openai, and the model's id."""
-
-    kind: str
-    model: str
-    mode: str
-    base_url: str | None = None
-    gguf_path: Path | None = None
-    api_key: str | None = field(default=None, repr=False)
-    timeout_s: float = 120.0
-    transport_attempts: int = 4
-    retry_wait_s: float = DEFAULT_RETRY_WAIT_S
-    retry_wait_max_s: float = DEFAULT_RETRY_WAIT_MAX_S
-    retry_after_max_s: float = RETRY_AFTER_MAX_S
-
-    @property
-    def is_remote(self) -> bool:
-        return self.kind == "openai"
-
-
-def resolve_backend(
-    model: str | None,
-    base_url: str | None,
-    *,
-    api_key: str | None = None,
-    timeout_s: float = 120.0,
-    transport_attempts: int = 4,
-    retry_wait_s: float | None = None,
-    retry_wait_max_s: float | None = None,
-    retry_after_max_s: float | None = None,
-) -> Backend:
-    """The backend the caller named, or the embedded default.
-
-    ``retry_wait_s`` is the first transport backoff (doubling up to ``retry_wait_max_s``);
-    a server's ``Retry-After`` is obeyed up to ``retry_after_max_s``.  ``None`` takes the
-    module defaults (`DEFAULT_RETRY_WAIT_S`, `DEFAULT_RETRY_WAIT_MAX_S`, `RETRY_AFTER_MAX_S`).
-    """
-    model = model or os.environ.get(ENV_MODEL) or None
-    base_url = base_url or os.environ.get(ENV_BASE_URL) or None
-    if transport_attempts < 1:
-        raise ConfigurationError(f"transport_attempts must be at least 1, not {transport_attempts}")
-    if timeout_s <= 0:
-        raise ConfigurationError(f"timeout_s must be positive, not {timeout_s}")
-    common: dict[str, Any] = {
-        "timeout_s": timeout_s,
-        "transport_attempts": transport_attempts,
-        "retry_wait_s": DEFAULT_RETRY_WAIT_S if retry_wait_s is None else retry_wait_s,
-        "retry_wait_max_s": DEFAULT_RETRY_WAIT_MAX_S
-        if retry_wait_max_s is None
-        else retry_wait_max_s,
-        "retry_after_max_s": RETRY_AFTER_MAX_S if retry_after_max_s is None else retry_after_max_s,
-    }
-    if base_url is not None:
-        name = model.split("/", 1)[1] if model and model.startswith("openai/") else model
-        return Backend(
-            "openai",
-            name or "default",
-            "json_schema",
-            base_url=base_url,
-            api_key=api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
-            **common,
-        )
-    if model is None or model in ("embedded", "default"):
-        from newsbrief.embedded import DEFAULT_MODEL_ID
-
-        return Backend("embedded", DEFAULT_MODEL_ID, "json_schema", **common)
-    if model.startswith("gguf:") or model.endswith(".gguf"):
-        path = Path(model.removeprefix("gguf:")).expanduser()
-        if not path.is_file():
-            raise ConfigurationError(f"no GGUF file at {path}")
-        return Backend("gguf", f"gguf:{path.name}", "json_schema", gguf_path=path, **common)
-    if model.startswith("openai/"):
-        key = api_key or os.environ.get("OPENAI_API_KEY")
-        if not key:
-            raise ConfigurationError(
-                f"model {model!r} needs an API key: set OPENAI_API_KEY or pass api_key="
-            )
-        return Backend("openai", model.split("/", 1)[1], "tools", api_key=key, **common)
-    raise ConfigurationError(
-        f"model {model!r} is not understood: use 'openai/NAME', a path to a .gguf file "
-        "('gguf:PATH'), or base_url= for an OpenAI-compatible server"
-    )
 
 
 @dataclass
@@ -195,19 +56,14 @@ class CallStats:
 
     def add_response(self, response: Any, *, hit: bool) -> None:
         usage = getattr(response, "usage", None)
-        self.add_usage(
-            getattr(usage, "prompt_tokens", 0), getattr(usage, "completion_tokens", 0), hit=hit
-        )
-
-    def add_usage(self, prompt_tokens: Any, completion_tokens: Any, *, hit: bool) -> None:
         with self._lock:
             self.attempts += 1
             if hit:
                 self.fixture_hits += 1
             else:
                 self.fixture_misses += 1
-            self.prompt_tokens += int(prompt_tokens or 0)
-            self.completion_tokens += int(completion_tokens or 0)
+            self.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+            self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
 
     def add_question(self) -> None:
         with self._lock:
@@ -216,26 +72,11 @@ class CallStats:
 
 @dataclass
 class _Question:
-    """The question being asked: its brief's counters and the answers it got so far."""
+    """One question being asked: its brief's counters and the answers it got so far."""
 
     stats: CallStats
+    constrained: bool
     answers: int = 0
-    response_model: type[BaseModel] | None = None
-    messages: list[dict[str, str]] | None = None
-    sampling: dict[str, Any] | None = None
-    constrained: bool = True
-
-
-# What a first request carries besides the messages (response format or tools), per (answer
-# model, Instructor mode, constrained), as seen on a first request that went through
-# Instructor, each field as canonical JSON.  None: Instructor changed something else
-# (messages, sampling), so no shortcut for that model.  A pure function of its key: safe to
-# share between clients and threads.
-_request_extras: dict[tuple[type[BaseModel], str, bool], dict[str, str] | None] = {}
-
-
-# Instructor calls `_create` in the caller's context, so this reaches it.
-_current: ContextVar[_Question | None] = ContextVar("newsbrief_question", default=None)
 
 
 class ModelClient:
@@ -246,20 +87,7 @@ class ModelClient:
         self.store = store
         self.prompt_version = prompt_version
         self._transport: Callable[..., Any] | None = None
-        # Set once a server has refused {"type": "json_schema"} (llama-cpp-python's server
-        # does): from then on this client sends {"type": "json_object", "schema": ...}.
-        self._json_object_only = False
         self._transport_lock = threading.Lock()
-        self._patched: Callable[..., Any] | None = None  # Instructor's, made on first use
-        self._patch_lock = threading.Lock()
-        # The keyed request's fields that are the same for every call, as canonical JSON.
-        self._encoded_fixed_fields = {
-            name: canonical_json(value)
-            for name, value in self._keyed_request({}).items()
-            if name != "sampling"
-        }
-        # Per (answer model, constrained, sampling): a first request's key from its messages.
-        self._keys_by_messages: dict[tuple[Any, ...], FieldKey] = {}
 
     def ask(
         self,
@@ -270,59 +98,46 @@ class ModelClient:
         max_tokens: int,
         max_retries: int = 2,
         constrained: bool = True,
+        context: Mapping[str, Any] | None = None,
     ) -> T:
         """One structured answer, in at most ``max_retries + 1`` answers from the model.
 
         An answer that fails validation is re-asked by Instructor with the errors; one cut
-        off at ``max_tokens`` is re-asked here, from the same budget.  ``constrained=False``
-        sends the first request without a response format, so llama.cpp samples it without
-        a JSON grammar (several times faster per token on CPU): for questions whose
-        examples already fix the form of the answer.  That answer is validated all the
-        same, and every re-ask carries the response format, so a free answer that went
-        wrong costs one constrained answer more.  Tool-calling backends (``openai/NAME``)
-        always answer through their tool schema.
+        off at ``max_tokens`` is re-asked here, from the same budget.  ``context`` reaches
+        the answer model's validators as pydantic's validation context (``info.context``),
+        on the first answer and every re-ask.  ``constrained=False`` sends the first
+        request without a response format, so llama.cpp samples it without a JSON grammar
+        (several times faster per token on CPU): for questions whose examples already fix
+        the form of the answer.  That answer is validated all the same, and every re-ask
+        carries the response format, so a free answer that went wrong costs one
+        constrained answer more.  Tool-calling backends (``openai/NAME``) always answer
+        through their tool schema.
 
         Raises `ValidationFailedError` when no answer validated, `ModelError` on transport
         faults that outlasted their retries or a response that is not a chat completion,
         `FixtureMissError` on a replay miss.
         """
-        stats.add_question()
-        sampling = {"max_tokens": max_tokens, "temperature": 0.0, "seed": 0}
-        replayed = self._replay_first_answer(
-            response_model,
-            messages,
-            sampling,
-            stats,
-            constrained=constrained,
-            re_asks=max_retries > 0,
-        )
-        if replayed is not None:
-            return replayed
-        if isinstance(messages, RenderedQuestion):
-            messages = messages.messages()
         from instructor.core.exceptions import (
             IncompleteOutputException,
             InstructorRetryException,
         )
 
-        question = _Question(
-            stats,
-            response_model=response_model,
-            messages=messages,
-            sampling=sampling,
-            constrained=constrained,
-        )
-        token = _current.set(question)
+        stats.add_question()
+        if isinstance(messages, RenderedQuestion):
+            messages = messages.messages()
+        question = _Question(stats, constrained)
         budget = max(max_retries, 0) + 1
         try:
             while True:
                 before = question.answers
                 try:
-                    result: T = self._instructor()(
+                    result: T = self._instructor(question, messages)(
                         response_model=response_model,
-                        messages=messages,
                         max_retries=budget - question.answers - 1,
-                        **sampling,
+                        context=dict(context) if context else None,
+                        max_tokens=max_tokens,
+                        temperature=0.0,
+                        seed=0,
                     )
                     return result
                 except IncompleteOutputException as exc:
@@ -332,7 +147,7 @@ class ModelClient:
                         raise ValidationFailedError(
                             self._scrub(
                                 f"no valid answer after {question.answers} attempts: "
-                                f"{reason}: {_short(cut)!r}"
+                                f"{reason}: {short(cut)!r}"
                             ),
                             draft=cut,
                             errors=[reason],
@@ -346,7 +161,8 @@ class ModelClient:
             cause = exc.__cause__
             if isinstance(cause, NewsbriefError):
                 raise cause from None
-            reason = self._scrub(_short(str(cause or exc)))
+            logger.debug("an answer given up after its re-asks (reported in brief.issues)")
+            reason = self._scrub(short(str(cause or exc)))
             raise ValidationFailedError(
                 f"no valid answer after {question.answers} attempts: {reason}",
                 draft=exc.last_completion,
@@ -355,417 +171,93 @@ class ModelClient:
         except NewsbriefError:
             raise
         except Exception as exc:  # Instructor's own errors
-            reason = self._scrub(_short(str(exc)))
+            reason = self._scrub(short(str(exc)))
             raise ValidationFailedError(
                 f"the model's answer was unusable: {reason}", errors=[reason]
             ) from exc
-        finally:
-            _current.reset(token)
 
-    def _replay_first_answer(
-        self,
-        response_model: type[T],
-        messages: list[dict[str, str]] | RenderedQuestion,
-        sampling: dict[str, Any],
-        stats: CallStats,
-        *,
-        constrained: bool,
-        re_asks: bool,
-    ) -> T | None:
-        """The recorded first answer, validated, without a pass through Instructor; else None.
+    def _instructor(
+        self, question: _Question, messages: list[dict[str, str]]
+    ) -> Callable[..., Any]:
+        """Instructor's create for one call of `ask`: `_create`, told which question it
+        answers and its messages.
 
-        Replay's shortcut: the request is the one Instructor would send (its additions
-        were seen on an earlier pass for this answer model), so the key is the same.  An
-        answer that is complete and validates at once is returned; one that is well-formed
-        JSON but fails validation, for a question without re-asks (``re_asks=False``), is
-        the `ValidationFailedError` Instructor's pass would end in.  Anything else (no
-        recording yet, a cut-off answer, an answer to re-ask) returns None and the question
-        goes through Instructor as usual, which replays the same recordings.
+        The messages reach the request in `_create`, not through Instructor: given a
+        validation context, Instructor renders every message as a jinja template, and these
+        are rendered already (an article may hold "{{" or "{%").  Instructor adds only its
+        re-ask turns (the answer and its errors), which `_create` puts after them.
         """
-        store = self.store
-        if store is None or not store.reads:
-            return None
-        extras = _request_extras.get((response_model, self.backend.mode, constrained))
-        if extras is None:
-            return None
-        frame = (response_model, constrained, tuple(sampling.items()))
-        key_of = self._keys_by_messages.get(frame)
-        if key_of is None:
-            keyed_sampling = tuple((k, v) for k, v in sampling.items() if k in SAMPLING_KEYS)
-            fixed = {
-                **self._encoded_fixed_fields,
-                "sampling": canonical_json(dict(keyed_sampling)),
-                **extras,
-            }
-            key_of = _key_by_messages(tuple(sorted(fixed.items())))
-            self._keys_by_messages[frame] = key_of
-        recorded = store.load(messages_key(key_of, messages))
-        if recorded is None:
-            return None
-        try:
-            choice = recorded["choices"][0]
-            text = choice["message"]["content"]
-            if choice.get("finish_reason") == "length" or not isinstance(text, str):
-                return None
-            answer = response_model.model_validate_json(text)
-        except ValidationError as exc:
-            if re_asks or any(error["type"] == "json_invalid" for error in exc.errors()):
-                return None  # Instructor re-asks, or reads the text its own way
-            self._add_recorded_usage(recorded, stats)
-            raise self._given_up(exc, recorded) from None
-        except (KeyError, IndexError, TypeError, ValueError):
-            return None
-        self._add_recorded_usage(recorded, stats)
-        return answer
-
-    @staticmethod
-    def _add_recorded_usage(recorded: dict[str, Any], stats: CallStats) -> None:
-        usage = recorded.get("usage") or {}
-        stats.add_usage(usage.get("prompt_tokens"), usage.get("completion_tokens"), hit=True)
-
-    def _given_up(self, exc: ValidationError, recorded: dict[str, Any]) -> ValidationFailedError:
-        """What `ask` raises when Instructor gives up on a question's only answer."""
-        from openai.types.chat import ChatCompletion
-
-        logger.debug(_GIVEN_UP)
-        reason = self._scrub(_short(str(exc)))
-        return ValidationFailedError(
-            f"no valid answer after 1 attempts: {reason}",
-            draft=ChatCompletion.model_validate(recorded),
-            errors=[reason],
-        )
-
-    def _note_request_extras(self, question: _Question, kwargs: dict[str, Any]) -> None:
-        """Remember what Instructor added to a question's first request (`_request_extras`)."""
-        model = question.response_model
-        if model is None or question.answers > 0:
-            return
-        slot = (model, self.backend.mode, question.constrained)
-        if slot in _request_extras:
-            return
-        sampling = {k: kwargs[k] for k in SAMPLING_KEYS if k in kwargs}
-        unchanged = kwargs.get("messages") == question.messages and sampling == question.sampling
-        extras = {k: kwargs[k] for k in KEYED_REQUEST_KEYS if k != "messages" and k in kwargs}
-        encoded = {name: canonical_json(value) for name, value in extras.items()}
-        _request_extras[slot] = encoded if unchanged else None
-
-    def _instructor(self) -> Callable[..., Any]:
-        """`_create` patched by Instructor, made once per client (replays answered by
-        `_replay_first_answer` never need it)."""
-        with self._patch_lock:
-            if self._patched is None:
-                self._patched = self._patch()
-            return self._patched
-
-    def _patch(self) -> Callable[..., Any]:
         import instructor
 
-        # Instructor logs a handled re-ask failure at ERROR ("Max retries exceeded"); newsbrief
-        # reports it in brief.issues instead.  Without the NullHandler, Python's last-resort
-        # handler prints Instructor's records to stderr of every program that has not
-        # configured logging; the filter drops that one record when it comes from a
-        # newsbrief question, so programs that log at WARNING see no error for a handled
-        # outcome.  Instructor's other records, and its callers' own, pass unchanged.
-        _tame_instructor_logging()
-
+        _quiet_instructor()
         mode = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS}[
             self.backend.mode
         ]
-        return instructor.patch(create=self._create, mode=mode)
 
-    def _keyed_request(self, kwargs: dict[str, Any]) -> dict[str, Any]:
-        request: dict[str, Any] = {
-            "backend": self.backend.kind,
-            "model": self.backend.model,
-            "mode": self.backend.mode,
-            "prompt_version": self.prompt_version,
-        }
-        for name in KEYED_REQUEST_KEYS:
-            if name in kwargs:
-                request[name] = kwargs[name]
-        request["sampling"] = {k: kwargs[k] for k in SAMPLING_KEYS if k in kwargs}
-        return request
+        def create(**request: Any) -> Any:
+            return self._create(question, messages, request)
 
-    def _create(self, **kwargs: Any) -> Any:
-        """What Instructor calls for every attempt: fixtures first, then the transport."""
+        return instructor.patch(create=create, mode=mode)
+
+    def _create(
+        self, question: _Question, messages: list[dict[str, str]], request: dict[str, Any]
+    ) -> Any:
+        """What Instructor calls for every answer: the recording if there is one, else the
+        transport (recorded in record or auto mode)."""
         from openai.types.chat import ChatCompletion
 
-        question = _current.get() or _Question(CallStats())
-        stats = question.stats
         if not question.constrained and question.answers == 0:
-            kwargs = {k: v for k, v in kwargs.items() if k != "response_format"}
-        self._note_request_extras(question, kwargs)
-        request = self._keyed_request(kwargs)
-        key = request_key(request)
+            request = {k: v for k, v in request.items() if k != "response_format"}
+        request["messages"] = [*messages, *request.get("messages", [])]
+        keyed = keyed_request(
+            {
+                "backend": self.backend.kind,
+                "model": self.backend.model,
+                "mode": self.backend.mode,
+                "prompt_version": self.prompt_version,
+            },
+            request,
+        )
+        key = request_key(keyed)
         store = self.store
         if store is not None and store.reads:
             recorded = store.load(key)
             if recorded is not None:
                 response = ChatCompletion.model_validate(recorded)
-                stats.add_response(response, hit=True)
+                question.stats.add_response(response, hit=True)
                 question.answers += 1
                 return response
             if store.mode == "replay":
-                raise store.miss(key, request)
-        response = self._call_with_retries(kwargs)
-        stats.add_response(response, hit=False)
+                raise store.miss(key, keyed)
+        response = self._get_transport()(**request)
+        question.stats.add_response(response, hit=False)
         question.answers += 1
         if store is not None and store.writes:
-            store.save(key, request, response.model_dump(mode="json", exclude_unset=True))
+            store.save(key, keyed, response.model_dump(mode="json", exclude_unset=True))
         return response
-
-    def _call_with_retries(self, kwargs: dict[str, Any]) -> Any:
-        """One chat completion from the transport; transport faults retried with backoff."""
-        from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt
-
-        backend = self.backend
-        transport = self._get_transport()
-        retrying = Retrying(
-            stop=stop_after_attempt(backend.transport_attempts),
-            wait=self._wait,
-            retry=retry_if_exception(_is_transient),
-            before_sleep=self._log_retry,
-            reraise=False,
-        )
-        started = time.perf_counter()
-        try:
-            for attempt in retrying:
-                with attempt:
-                    response = transport(**kwargs)
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
-            raise ModelError(
-                self._scrub(
-                    f"{self._where()} failed {backend.transport_attempts} times in "
-                    f"{time.perf_counter() - started:.1f} s: {_describe(last)}"
-                )
-            ) from last
-        except NewsbriefError:
-            raise
-        except json.JSONDecodeError as exc:  # from the openai client: a body that is not JSON
-            raise ModelError(
-                self._scrub(
-                    f"{self._where()} sent a response body that is not JSON: {_describe(exc)}"
-                )
-            ) from exc
-        except Exception as exc:
-            raise ModelError(self._scrub(f"{self._where()} failed: {_describe(exc)}")) from exc
-        self._check_completion(response)
-        return response
-
-    def _wait(self, state: RetryCallState) -> float:
-        """Seconds before the next attempt: the server's Retry-After (capped), else backoff."""
-        backend = self.backend
-        failure = state.outcome.exception() if state.outcome is not None else None
-        asked = retry_after_s(failure)
-        if asked is not None:
-            return min(asked, backend.retry_after_max_s)
-        exponent = max(state.attempt_number - 1, 0)
-        backoff = min(backend.retry_wait_s * 2.0**exponent, backend.retry_wait_max_s)
-        return backoff + random.uniform(0, backend.retry_wait_s)
-
-    def _log_retry(self, state: RetryCallState) -> None:
-        failure = state.outcome.exception() if state.outcome is not None else None
-        sleep = state.next_action.sleep if state.next_action is not None else 0.0
-        logger.info(
-            self._scrub(
-                f"{self._where()}: attempt {state.attempt_number} of "
-                f"{self.backend.transport_attempts} failed ({_describe(failure)}); "
-                f"retrying in {sleep:.2f} s"
-            )
-        )
-
-    def _check_completion(self, response: Any) -> None:
-        """A `ModelError` for a response Instructor could not read (no choices, no message)."""
-        choices = getattr(response, "choices", None)
-        if not isinstance(choices, list) or not choices:
-            raise ModelError(
-                self._scrub(
-                    f"{self._where()} answered with no choices: the response is not a usable "
-                    f"chat completion (choices={_short(repr(choices), 80)})"
-                )
-            )
-        if getattr(choices[0], "message", None) is None:
-            raise ModelError(f"{self._where()} answered with a choice that has no message")
-
-    def _where(self) -> str:
-        backend = self.backend
-        if backend.base_url:
-            return f"{backend.kind} backend at {_public_url(backend.base_url)}"
-        return f"{backend.kind} backend"
-
-    def _scrub(self, text: str) -> str:
-        """``text`` without the API key (should a server or library have echoed it)."""
-        key = self.backend.api_key
-        if key and len(key) >= 4:
-            text = text.replace(key, "***")
-        return text
 
     def _get_transport(self) -> Callable[..., Any]:
         with self._transport_lock:
             if self._transport is None:
-                self._transport = self._make_transport()
+                self._transport = backends.make_transport(self.backend)
             return self._transport
 
-    def _make_transport(self) -> Callable[..., Any]:
-        backend = self.backend
-        if backend.kind in ("embedded", "gguf"):
-            from newsbrief import embedded
-
-            return embedded.load(backend.gguf_path).create
-        client = _openai_client(backend)
-        from openai import APIStatusError
-
-        from newsbrief.embedded import translate_response_format
-
-        def create(**kwargs: Any) -> Any:
-            if not self._json_object_only:
-                try:
-                    return client.chat.completions.create(model=backend.model, **kwargs)
-                except APIStatusError as exc:
-                    if not _rejects_json_schema(exc, kwargs):
-                        raise
-                logger.info(
-                    "%s does not take OpenAI's json_schema response format; "
-                    "asking for json_object with the schema instead (llama-cpp-python style)",
-                    self._where(),
-                )
-                self._json_object_only = True
-            kwargs["response_format"] = translate_response_format(kwargs.get("response_format"))
-            return client.chat.completions.create(model=backend.model, **kwargs)
-
-        return create
+    def _scrub(self, text: str) -> str:
+        return scrub(text, self.backend.api_key)
 
 
-_INSTRUCTOR_RETRY_LOGGER = "instructor.v2.retry"
-_GIVEN_UP = "an answer given up after its re-asks (reported in brief.issues)"
-_logging_lock = threading.Lock()
+@functools.cache
+def _quiet_instructor() -> None:
+    """A NullHandler on the ``instructor`` logger, once.
 
-
-class _HandledRetryErrors(logging.Filter):
-    """Drops Instructor's "Max retries exceeded" record for newsbrief's own questions."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if _current.get() is None or record.levelno < logging.ERROR:
-            return True
-        message = record.msg if isinstance(record.msg, str) else ""
-        if not message.startswith("Max retries exceeded"):
-            return True
-        logger.debug(_GIVEN_UP)
-        return False
-
-
-def _tame_instructor_logging() -> None:
-    """A NullHandler on ``instructor`` and `_HandledRetryErrors` on its retry logger, once."""
-    with _logging_lock:
-        quiet = logging.getLogger("instructor")
-        if not any(isinstance(h, logging.NullHandler) for h in quiet.handlers):
-            quiet.addHandler(logging.NullHandler())
-        retry = logging.getLogger(_INSTRUCTOR_RETRY_LOGGER)
-        if not any(isinstance(f, _HandledRetryErrors) for f in retry.filters):
-            retry.addFilter(_HandledRetryErrors())
-
-
-def _openai_client(backend: Backend) -> OpenAI:
-    from openai import OpenAI
-
-    # Retries belong to tenacity above, so the client itself must not retry.
-    return OpenAI(
-        api_key=backend.api_key,
-        base_url=backend.base_url,
-        timeout=backend.timeout_s,
-        max_retries=0,
-    )
-
-
-def retry_after_s(exc: BaseException | None, *, now: float | None = None) -> float | None:
-    """The wait an HTTP error asks for (``retry-after-ms``, ``Retry-After`` in seconds or as
-    an HTTP date), in seconds; None when it asks for none or the header is unreadable."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    seconds: float | None = None
-    millis = headers.get("retry-after-ms")
-    value = headers.get("retry-after")
-    if millis is not None:
-        seconds = _float(millis)
-        seconds = seconds / 1000 if seconds is not None else None
-    if seconds is None and value is not None:
-        seconds = _float(value)
-        if seconds is None:
-            try:
-                when = email.utils.parsedate_to_datetime(value.strip())
-            except (TypeError, ValueError, IndexError):
-                return None
-            if when.tzinfo is None:  # RFC 9110 dates are GMT
-                return None
-            seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds is None or not math.isfinite(seconds):
-        return None
-    return max(seconds, 0.0)
-
-
-def _float(text: str) -> float | None:
-    try:
-        return float(text.strip())
-    except ValueError:
-        return None
-
-
-# The string encoder canonical_json uses (ensure_ascii=False).
-_json_string: Callable[[str], str] = json.encoder.encode_basestring
-
-
-def encoded_messages(messages: list[dict[str, str]] | RenderedQuestion) -> str:
-    """``canonical_json(messages)``, with all messages but the last (a prompt's static
-    instructions and examples) encoded once per process rather than on every question."""
-    if isinstance(messages, RenderedQuestion):
-        last = _encoded_last(messages)
-        return f"{_encoded_prefix(messages.head)}{last}]" if messages.head else f"[{last}]"
-    try:
-        static = tuple((m["role"], m["content"]) for m in messages[:-1] if len(m) == 2)
-        if 0 < len(static) == len(messages) - 1:
-            return f"{_encoded_prefix(static)}{_encoded_message(messages[-1])}]"
-    except (KeyError, TypeError):  # another shape of message, or a value that is not hashable
-        pass
-    return canonical_json(messages)
-
-
-def messages_key(key_of: FieldKey, messages: list[dict[str, str]] | RenderedQuestion) -> str:
-    """``key_of(encoded_messages(messages))``; a rendered question's static head is hashed
-    from the state `key_of` saved after it, not again on every question."""
-    if isinstance(messages, RenderedQuestion) and messages.head:
-        return key_of.with_prefix(_encoded_prefix(messages.head), f"{_encoded_last(messages)}]")
-    return key_of(encoded_messages(messages))
-
-
-def _encoded_last(question: RenderedQuestion) -> str:
-    return _encoded_turn(question.role, question.content)
-
-
-def _encoded_turn(role: str, content: str) -> str:
-    """``canonical_json({"role": role, "content": content})``, without the encoder."""
-    return f'{{"content":{_json_string(content)},"role":{_json_string(role)}}}'
-
-
-@functools.lru_cache(maxsize=32)
-def _encoded_prefix(head: tuple[tuple[str, str], ...]) -> str:
-    """The messages' canonical JSON up to the last message: ``[`` head ``,``."""
-    return canonical_json([{"role": role, "content": content} for role, content in head])[:-1] + ","
-
-
-def _encoded_message(message: dict[str, str]) -> str:
-    content, role = message.get("content"), message.get("role")
-    if len(message) == 2 and isinstance(content, str) and isinstance(role, str):
-        return _encoded_turn(role, content)
-    return canonical_json(message)
-
-
-@functools.lru_cache(maxsize=64)
-def _key_by_messages(fixed: tuple[tuple[str, str], ...]) -> FieldKey:
-    """The `FieldKey` of "messages", shared by the clients of a process (one per brief)."""
-    return FieldKey(dict(fixed), "messages")
+    Instructor logs a handled re-ask failure at ERROR ("Max retries exceeded"); newsbrief
+    reports it in brief.issues instead.  Without a handler on the way to the root, Python's
+    last-resort handler would print Instructor's records to stderr of every program that
+    has not configured logging.
+    """
+    quiet = logging.getLogger("instructor")
+    if not any(isinstance(h, logging.NullHandler) for h in quiet.handlers):
+        quiet.addHandler(logging.NullHandler())
 
 
 def _content(completion: Any) -> str:
@@ -773,65 +265,3 @@ def _content(completion: Any) -> str:
     choices = getattr(completion, "choices", None) or []
     message = getattr(choices[0], "message", None) if choices else None
     return str(getattr(message, "content", None) or "")
-
-
-def _public_url(url: str) -> str:
-    """``url`` without user, password, query or fragment (where secrets may hide)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        if parts.port is not None:
-            host = f"{host}:{parts.port}"
-    except ValueError:
-        return "(an unreadable URL)"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def _is_transient(exc: BaseException) -> bool:
-    try:
-        import openai
-    except ImportError:  # pragma: no cover - openai is a core dependency
-        return False
-    if isinstance(exc, openai.APIConnectionError | openai.APITimeoutError):
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 429) or exc.status_code >= 500
-    return False
-
-
-def _rejects_json_schema(exc: Exception, kwargs: dict[str, Any]) -> bool:
-    """Whether an HTTP error is a server refusing the ``json_schema`` response format.
-
-    llama-cpp-python's server answers HTTP 500 with a validation error naming
-    ``response_format`` ("Input should be 'text' or 'json_object'"); others answer 400/422.
-    """
-    sent = kwargs.get("response_format")
-    if not isinstance(sent, dict) or sent.get("type") != "json_schema":
-        return False
-    status = getattr(exc, "status_code", None)
-    if status not in (400, 422, 500):
-        return False
-    text = f"{getattr(exc, 'message', '')} {getattr(exc, 'body', '')}"
-    return "response_format" in text
-
-
-def _describe(exc: BaseException | None) -> str:
-    """The exception's type, HTTP status and the server's own error message, if any."""
-    if exc is None:
-        return "unknown error"
-    status = getattr(exc, "status_code", None)
-    name = type(exc).__name__
-    if not status:
-        return f"{name}: {_short(str(exc))}"
-    body = getattr(exc, "body", None)
-    detail = body.get("message") if isinstance(body, dict) else None
-    if isinstance(detail, str) and detail.strip():
-        return f"{name} (HTTP {status}): {_short(detail, 200)}"
-    return f"{name} (HTTP {status})"
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -31,10 +31,11 @@ from typing import Any
 
 from newsbrief import grounding, lexicon
 from newsbrief.article import Article, Sentence, load_article
+from newsbrief.backends import Backend, resolve_backend
 from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Usage
 from newsbrief.errors import InputError, ValidationFailedError
 from newsbrief.fixtures import FixtureStore
-from newsbrief.llm import Backend, CallStats, ModelClient, resolve_backend
+from newsbrief.llm import CallStats, ModelClient
 from newsbrief.numbers import NumberMention, find_numbers
 from newsbrief.options import Settings
 from newsbrief.prompts import RenderedQuestion, load_prompt, prompt_set_version
@@ -43,7 +44,6 @@ from newsbrief.questions import (
     FigureAnswer,
     SelfContained,
     Summary,
-    _checks,
     _exact_in,
     attribution_checks,
     claim_checks,
@@ -131,7 +131,6 @@ class _Run:
         the grammar (see docs/reliability.md).
         """
         retries = self.max_retries if max_retries is None else min(max_retries, self.max_retries)
-        token = _checks.set(context or {})
         try:
             return self.client.ask(
                 model,
@@ -140,13 +139,12 @@ class _Run:
                 max_tokens=max_tokens,
                 max_retries=retries,
                 constrained=False,
+                context=context,
             )
         except ValidationFailedError as exc:
             if self.strict:
                 raise
             return exc
-        finally:
-            _checks.reset(token)
 
     def brief(self) -> Brief:
         """The brief as far as it is made."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from newsbrief import grounding, lexicon
 from newsbrief.article import split_sentences
@@ -47,13 +46,6 @@ class ClaimAnswer(BaseModel):
     )
 
 
-# What the answer validators check an answer against (the sentence asked about, the claim's
-# words, the article's numbers), set by `pipeline._Run.ask` for the question being asked.  Not
-# Instructor's context= argument: that also renders every message as a jinja template,
-# which would let "{{" in an article change the prompt.
-_checks: ContextVar[dict[str, Any]] = ContextVar("newsbrief_answer_checks", default={})  # noqa: B039
-
-
 def _claim_words(text: str) -> list[str]:
     """The words of a rewrite, casefolded.  A name's possessive is the name ("Ferraro's" is
     "ferraro"), so a name from the context may stand for "her" or "its"; after a word in
@@ -75,11 +67,7 @@ def validate_answer(model: type[T], answer: dict[str, Any], checks: dict[str, An
 
     Raises pydantic's `ValidationError` with the errors a re-ask would carry.
     """
-    token = _checks.set(checks)
-    try:
-        return model.model_validate(answer)
-    finally:
-        _checks.reset(token)
+    return model.model_validate(answer, context=checks)
 
 
 def attribution_checks(sentence: str) -> dict[str, Any]:
@@ -116,11 +104,11 @@ def number_values(numbers: list[NumberMention]) -> set[float]:
 class SelfContained(ClaimAnswer):
     # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
     @model_validator(mode="after")
-    def _faithful(self) -> SelfContained:
+    def _faithful(self, info: ValidationInfo) -> SelfContained:
         """Every word of the claim but its pronouns stays; every word added comes from the
         context, and none says who spoke ("said", "denied"); no sentence is added; numbers
         and hedges survive (checks from `claim_checks`)."""
-        checks = _checks.get()
+        checks = info.context or {}
         text = self.claim.strip()
         errors = []
         if not text:
@@ -163,9 +151,9 @@ class SummaryAnswer(BaseModel):
 class Attribution(AttributionAnswer):
     # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
     @model_validator(mode="after")
-    def _grounded_in_sentence(self) -> Attribution:
+    def _grounded_in_sentence(self, info: ValidationInfo) -> Attribution:
         """The speaker and the via are copied from the sentence (``checks["sentence"]``)."""
-        sentence = str(_checks.get().get("sentence", ""))
+        sentence = str((info.context or {}).get("sentence", ""))
         errors = []
         if self.via is not None and (not self.via.strip() or _exact_in(sentence, self.via) is None):
             # Not worth a re-ask: a via that is not in the sentence is simply dropped.
@@ -192,12 +180,12 @@ class Attribution(AttributionAnswer):
 class Summary(SummaryAnswer):
     # No docstring: the JSON schema sent to the model (and so the fixture keys) stays as is.
     @model_validator(mode="after")
-    def _numbers_from_article(self) -> Summary:
+    def _numbers_from_article(self, info: ValidationInfo) -> Summary:
         """Every number of the summary is one of the article's (``checks["numbers"]``)."""
         text = self.summary.strip()
         if not text:
             raise ValueError("the summary is empty")
-        known = _checks.get().get("numbers", set())
+        known = (info.context or {}).get("numbers", set())
         invented = [m.text for m in find_numbers(text) if m.value not in known]
         if invented:
             raise ValueError(

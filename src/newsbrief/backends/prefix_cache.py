@@ -3,7 +3,7 @@
 Each of newsbrief's question kinds opens with the same instructions and few-shot examples
 (200-500 tokens).  `embedded.EmbeddedModel` keeps llama.cpp's context after that prefix in
 memory; this module keeps it in files, so the next process (a CLI run, a test session)
-restores it instead of evaluating it again (~18 s per process on two cores, measured).
+restores it instead of evaluating it again (bench/cold_start.py measures the gain).
 
 A file holds the KV cache of the prefix's tokens and nothing after them: no article text.
 Its name is a hash of everything the state depends on (llama-cpp-python's version, the model

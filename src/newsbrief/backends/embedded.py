@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsbrief import prefix_cache
+from newsbrief.backends import prefix_cache
+from newsbrief.backends.response_format import translate_response_format
 from newsbrief.errors import ModelUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ def cache_dir() -> Path:
     return Path(base) / "newsbrief"
 
 
-def _part_paths() -> list[Path]:
+def part_paths() -> list[Path]:
+    """The part files of the `local` extra, in order (their concatenation is the GGUF)."""
     paths: list[Path] = []
     for number in range(1, PART_COUNT + 1):
         name = PART_MODULE.format(number)
@@ -78,7 +80,7 @@ def default_model_path() -> Path:
     with _load_lock:
         if _already_assembled(target, checksum_file):
             return target
-        _assemble(_part_paths(), target, checksum_file)
+        _assemble(part_paths(), target, checksum_file)
     return target
 
 
@@ -139,7 +141,7 @@ class EmbeddedModel:
 
     llama.cpp only reuses the prompt prefix it evaluated last, so every switch between
     question kinds (attribution, figure, claim, summary) would evaluate that kind's
-    instructions and few-shot examples again: about 500 tokens, ~10 s on two cores.  So the
+    instructions and few-shot examples again (about 500 tokens).  So the
     model keeps one snapshot of its context per *static prefix* (every message but the last)
     and restores it when the kind changes; llama-cpp-python then evaluates only the new
     question.  Snapshots hold the KV cache only (~30 KB per token), at most `SNAPSHOTS`.
@@ -214,7 +216,7 @@ class EmbeddedModel:
         if not prefix_cache.enabled():
             return
         tokens = [int(t) for t in self.llama.input_ids[: self.llama.n_tokens]]
-        cut = _last_message_start(self.llama, tokens)
+        cut = last_message_start(self.llama, tokens)
         if cut is None or tokens[:cut] != list(first[:cut]):
             return  # not a chat format whose messages can be told apart: memory only
         try:
@@ -297,7 +299,7 @@ def _digest(message: Any) -> str:
     return hashlib.sha256(json.dumps(message, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _last_message_start(llama: Any, tokens: list[int]) -> int | None:
+def last_message_start(llama: Any, tokens: list[int]) -> int | None:
     """Where the last message starts in ``tokens`` (a prompt and its answer) for a ChatML
     chat format (``<|im_start|>role ... <|im_end|>``, the embedded model's): the next to
     last ``<|im_start|>`` (the last opens the answer).  None for other formats."""
@@ -316,19 +318,6 @@ def _static_prefix(messages: Any) -> str | None:
     if not isinstance(messages, list) or len(messages) < 2:
         return None
     return json.dumps(messages[:-1], sort_keys=True, default=str)
-
-
-def translate_response_format(response_format: Any) -> Any:
-    """Rewrite OpenAI's ``json_schema`` response format into the form llama-cpp-python reads.
-
-    llama-cpp-python builds a grammar only for ``{"type": "json_object", "schema": ...}``
-    and silently ignores ``{"type": "json_schema", ...}`` (what Instructor's JSON_SCHEMA mode
-    sends), which would leave the output unconstrained.
-    """
-    if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
-        schema = response_format.get("json_schema", {}).get("schema")
-        return {"type": "json_object", "schema": schema}
-    return response_format
 
 
 def load(path: Path | None = None) -> EmbeddedModel:
