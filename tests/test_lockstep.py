@@ -95,9 +95,9 @@ def test_asummarize_many_runs_in_lockstep_too(asked: list[tuple[str, int]]) -> N
 
 
 def test_lockstep_is_off_unless_asked_for() -> None:
-    assert not batch._groups(8, 4, False).lockstep
-    assert batch._groups(8, 4, True).lockstep
-    assert not batch._groups(8, 1, True).lockstep  # one article at a time: nothing to align
+    assert not batch.schedule(8, 4, False).lockstep
+    assert batch.schedule(8, 4, True).lockstep
+    assert not batch.schedule(8, 1, True).lockstep  # one article at a time: nothing to align
 
 
 def test_lockstep_must_be_a_bool() -> None:

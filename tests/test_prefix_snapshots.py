@@ -195,4 +195,4 @@ def test_a_state_llama_cpp_refuses_is_deleted_and_snapshots_go_on(tmp_path: Path
     assert saved_files(tmp_path) == []
     assert later.llama.evaluated == [len(HEAD) * 2 + 3]  # evaluated from scratch
     later.llama._ctx.ctx.refuse = False
-    assert later._snapshots_work and later.snapshots  # the answer's snapshot was kept
+    assert later.snapshots_work and later.snapshots  # the answer's snapshot was kept

@@ -133,7 +133,7 @@ def summarize_many(
     settings = Settings.of(options)  # a misspelt option fails before any work
     items = list(articles)
     workers = _workers(concurrency, settings)
-    groups = _groups(len(items), workers, lockstep)
+    groups = schedule(len(items), workers, lockstep)
     finished: dict[int, BatchResult] = {}
     interrupt: BaseException | None = None
     reports: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
@@ -188,7 +188,7 @@ async def asummarize_many(
     settings = Settings.of(options)  # a misspelt option fails before any work
     items = list(articles)
     workers = _workers(concurrency, settings)
-    groups = _groups(len(items), workers, lockstep)
+    groups = schedule(len(items), workers, lockstep)
     loop = asyncio.get_running_loop()
     finished: dict[int, BatchResult] = {}
     interrupt: BaseException | None = None
@@ -305,14 +305,15 @@ def _spawn_async(
     return future
 
 
-def _groups(total: int, workers: int, lockstep: bool) -> _Schedule:
+def schedule(total: int, workers: int, lockstep: bool) -> Schedule:
+    """When each of ``total`` articles starts, ``workers`` at a time (see `Schedule`)."""
     if not isinstance(lockstep, bool):
         raise ConfigurationError(f"lockstep must be True or False, not {lockstep!r}")
-    return _Schedule(total, workers, lockstep and workers > 1)
+    return Schedule(total, workers, lockstep and workers > 1)
 
 
 @dataclass(frozen=True)
-class _Schedule:
+class Schedule:
     """Which articles start when: one whenever a slot is free, or in lockstep a whole group
     of ``workers`` articles once the group before it is done."""
 

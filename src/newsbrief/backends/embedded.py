@@ -157,7 +157,7 @@ class EmbeddedModel:
     snapshots: OrderedDict[str, _Snapshot] = field(default_factory=OrderedDict, repr=False)
     prefix_dir: Path | None = None
     _last_prefix: str | None = field(default=None, repr=False)
-    _snapshots_work: bool = field(default=True, repr=False)
+    snapshots_work: bool = field(default=True, repr=False)  # False once llama.cpp refuses one
     _settled: set[str] = field(default_factory=set, repr=False)  # on disk, or never will be
 
     def create(self, **kwargs: Any) -> Any:
@@ -195,7 +195,7 @@ class EmbeddedModel:
         return _Snapshot(tokens, bytes(buffer)[:written])
 
     def _save(self, prefix: str, question: str) -> None:
-        if not self._snapshots_work:
+        if not self.snapshots_work:
             return
         try:
             self.snapshots[prefix] = dataclasses.replace(self._state(), first_question=question)
@@ -210,7 +210,7 @@ class EmbeddedModel:
         prefix (without the question just answered), then put back as it was, so the next
         answers are the ones they would be without the file.  ``first``: the tokens after
         the first question asked after this prefix; the saved tokens are common to both."""
-        if self.prefix_dir is None or prefix in self._settled or not self._snapshots_work:
+        if self.prefix_dir is None or prefix in self._settled or not self.snapshots_work:
             return
         self._settled.add(prefix)
         if not prefix_cache.enabled():
@@ -253,7 +253,7 @@ class EmbeddedModel:
         return _Snapshot(saved.tokens, saved.state, from_disk=True)
 
     def _restore(self, prefix: str) -> None:
-        if not self._snapshots_work:
+        if not self.snapshots_work:
             return
         snapshot = self.snapshots.get(prefix)
         if snapshot is None:
@@ -291,7 +291,7 @@ class EmbeddedModel:
 
     def _disable_snapshots(self, exc: Exception) -> None:
         logger.warning("context snapshots disabled (%s: %s)", type(exc).__name__, exc)
-        self._snapshots_work = False
+        self.snapshots_work = False
         self.snapshots.clear()
 
 
