@@ -71,23 +71,12 @@ def test_values_of_any_type_and_other_markup_render_through_jinja() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["attribution", "claim", "figure", "summary"])
-def test_rendered_question_is_the_rendered_messages(name: str) -> None:
-    from newsbrief.prompts import RenderedQuestion
-
-    prompt = load_prompt(name)
-    question = prompt.render_question(**VALUES)
-    assert isinstance(question, RenderedQuestion)
-    assert question.messages() == prompt.render(**VALUES)
-    assert question.head is prompt.render_question(**{**VALUES, "sentence": "x"}).head
-
-
-def test_rendered_question_of_a_template_with_values_before_its_last_message_is_a_list() -> None:
+def test_values_may_stand_in_any_message_of_a_template() -> None:
     source = "{#- version: 1 -#}\n=== system\nAbout {{ topic }}.\n=== user\nQ: {{ q }}\n"
-    messages = Prompt("t", "1", source).render_question(topic="ports", q="who?")
+    messages = Prompt("t", "1", source).render(topic="ports", q="who?")
     assert messages == [
         {"role": "system", "content": "About ports."},
         {"role": "user", "content": "Q: who?"},
     ]
-    single = Prompt("t", "1", "{#- version: 1 -#}\n=== user\nQ: {{ q }}\n").render_question(q="é")
-    assert single.messages() == [{"role": "user", "content": "Q: é"}]
+    single = Prompt("t", "1", "{#- version: 1 -#}\n=== user\nQ: {{ q }}\n").render(q="é")
+    assert single == [{"role": "user", "content": "Q: é"}]

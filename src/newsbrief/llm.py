@@ -29,7 +29,6 @@ from newsbrief.backends import Backend
 from newsbrief.backends.redact import scrub, short
 from newsbrief.errors import NewsbriefError, ValidationFailedError
 from newsbrief.fixtures import FixtureStore, keyed_request, request_key
-from newsbrief.prompts import RenderedQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ class ModelClient:
     def ask(
         self,
         response_model: type[T],
-        messages: list[dict[str, str]] | RenderedQuestion,
+        messages: list[dict[str, str]],
         *,
         stats: CallStats,
         max_tokens: int,
@@ -123,8 +122,6 @@ class ModelClient:
         )
 
         stats.add_question()
-        if isinstance(messages, RenderedQuestion):
-            messages = messages.messages()
         question = _Question(stats, constrained)
         budget = max(max_retries, 0) + 1
         try:

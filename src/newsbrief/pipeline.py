@@ -38,7 +38,7 @@ from newsbrief.fixtures import FixtureStore
 from newsbrief.llm import CallStats, ModelClient
 from newsbrief.numbers import NumberMention, find_numbers
 from newsbrief.options import Settings
-from newsbrief.prompts import RenderedQuestion, load_prompt, prompt_set_version
+from newsbrief.prompts import load_prompt, prompt_set_version
 from newsbrief.questions import (
     Attribution,
     FigureAnswer,
@@ -119,7 +119,7 @@ class _Run:
     def ask(
         self,
         model: type[Any],
-        messages: list[dict[str, str]] | RenderedQuestion,
+        messages: list[dict[str, str]],
         max_tokens: int,
         max_retries: int | None = None,
         context: dict[str, Any] | None = None,
@@ -246,7 +246,7 @@ def _attributions(run: _Run) -> None:
             continue
         answer = run.ask(
             Attribution,
-            prompt.render_question(sentence=sentence.text),
+            prompt.render(sentence=sentence.text),
             60,
             context=attribution_checks(sentence.text),
         )
@@ -349,7 +349,7 @@ def _self_contained_claims(run: _Run) -> None:
         context = f"{before} {sentence.text}".strip()
         # No speaker line: given one, the model put the speaker in for pronouns that stand
         # for someone else ("He was sentenced" -> "The publication sentenced ...").
-        messages = prompt.render_question(context=context, claim=evidence.text)
+        messages = prompt.render(context=context, claim=evidence.text)
         answer = run.ask(
             SelfContained,
             messages,
@@ -392,9 +392,7 @@ def _figures(run: _Run) -> None:
             continue
         sentence = run.article.sentence_at(mention.start)
         context = sentence.text if sentence is not None else mention.text
-        answer = run.ask(
-            FigureAnswer, prompt.render_question(sentence=context, number=mention.text), 24
-        )
+        answer = run.ask(FigureAnswer, prompt.render(sentence=context, number=mention.text), 24)
         counts = None
         if isinstance(answer, ValidationFailedError):
             run.issues.append(
@@ -448,9 +446,7 @@ def _counts_a_source(run: _Run, mention: NumberMention) -> bool:
 def _summary(run: _Run) -> None:
     prompt = load_prompt("summary")
     text = run.article.text[:SUMMARY_ARTICLE_CHARS]
-    answer = run.ask(
-        Summary, prompt.render_question(article=text), 160, context=summary_checks(run.numbers)
-    )
+    answer = run.ask(Summary, prompt.render(article=text), 160, context=summary_checks(run.numbers))
     if isinstance(answer, ValidationFailedError):
         run.issues.append(Issue(item="summary", reason="no valid summary", detail=str(answer)))
         return

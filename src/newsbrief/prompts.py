@@ -48,34 +48,6 @@ class Prompt:
             {"role": role, "content": body.strip("\n")} for role, body in _sections(self.source)
         ]
 
-    def render_question(self, **values: Any) -> RenderedQuestion | list[dict[str, str]]:
-        """`render`'s messages, as a `RenderedQuestion` when only the last message holds
-        values (every shipped template), else as `render`'s list."""
-        head = _static_head(self.source)
-        if head is None:
-            return self.render(**values)
-        role, body = _sections(self.source)[-1]
-        return RenderedQuestion(head, role, _render(body, values))
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedQuestion:
-    """A question's chat messages, kept as its template's static head (instructions and
-    few-shot turns, the same tuple for every question of the template) and its last
-    message.  Replay needs only their canonical JSON, whose head is encoded once per
-    process; the list of messages is built for a request that is sent."""
-
-    head: tuple[tuple[str, str], ...]
-    role: str
-    content: str
-
-    def messages(self) -> list[dict[str, str]]:
-        """The chat messages, as `Prompt.render` gives them."""
-        return [
-            *({"role": role, "content": content} for role, content in self.head),
-            {"role": self.role, "content": self.content},
-        ]
-
 
 def _sections(text: str) -> list[tuple[str, str]]:
     """Each ``=== role`` line's role and the text up to the next such line: a template is
@@ -125,18 +97,6 @@ def _render(body: str, values: dict[str, Any]) -> str:
 @cache
 def _template(body: str) -> Any:
     return _environment().from_string(body)
-
-
-@cache
-def _static_head(source: str) -> tuple[tuple[str, str], ...] | None:
-    """The messages before a template's last one, rendered once (the same tuple for every
-    question, so its encoding can be reused), or None when any of them holds values."""
-    import jinja2.meta
-
-    *head, _ = _sections(source)
-    if any(jinja2.meta.find_undeclared_variables(_environment().parse(body)) for _, body in head):
-        return None
-    return tuple((role, _render(body, {})) for role, body in head)
 
 
 @cache
