@@ -1177,3 +1177,78 @@ def test_currency_with_scale_is_exact(amount: Decimal, scale: tuple[str, int]) -
     assert mention.text == written
     assert mention.value == float(amount * factor)
     assert (mention.kind, mention.unit) == ("money", "USD")
+
+
+# --------------------------------------------------------------------------------------
+# Direction: which way a number moved
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "direction"),
+    [
+        ("Shares in the miner rose 4% on Tuesday.", "4%", "up"),
+        ("The bakery's sales climbed by about 12 percent last year.", "about 12 percent", "up"),
+        ("Ticket prices were down 40 cents from the spring.", "40 cents", "down"),
+        ("The carrier cut 1,200 jobs in the spring.", "1,200", "down"),
+        ("The regulator lost as much as 3% of its budget.", "as much as 3%", "down"),
+        ("The council will grow its reserves by 8% next year.", "8%", "up"),
+        ("The mill cut its workforce by 300 this year.", "300", "down"),
+        ("The union raised its demand by 2 percent.", "2 percent", "up"),
+        ("The lake can dip down to 4 degrees in winter.", "4 degrees", "down"),
+        ("The bond index slipped a further 0.3% on Friday.", "0.3%", "down"),
+    ],
+)
+def test_direction_word_before_the_number_sets_direction(
+    sentence: str, text: str, direction: str
+) -> None:
+    mention = next(m for m in find_numbers(sentence) if m.text == text)
+    assert mention.direction == direction
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        ("The charity raised $4 million for the clinic.", "$4 million"),  # an amount, not a move
+        ("Fares will be up to €3 on the night bus.", "up to €3"),  # a bound
+        ("Unemployment fell to 5% in March.", "5%"),  # a level
+        ("Inflation rose to 3.1 percent.", "3.1 percent"),
+        ("The queue came down to 12 people by noon.", "12"),
+        ("The striker added a 30-yard goal late on.", "30"),
+        ("About 400 people attended the meeting.", "About 400"),
+    ],
+)
+def test_level_bound_or_amount_has_no_direction(sentence: str, text: str) -> None:
+    mention = next(m for m in find_numbers(sentence) if m.text == text)
+    assert mention.direction is None
+
+
+def test_amount_after_direction_verb_then_level_are_two_mentions() -> None:
+    found = find_numbers("The harbour index gained 1.4 percent to 2,318.50 on Monday.")
+    assert [(m.text, m.value, m.direction) for m in found] == [
+        ("1.4 percent", 1.4, "up"),
+        ("2,318.50", 2318.5, None),
+    ]
+    found = find_numbers("Exports increased by $2.5 billion to $88.1 billion.")
+    assert [(m.value, m.direction, m.qualifier) for m in found] == [
+        (2.5e9, "up", None),
+        (8.81e10, None, None),
+    ]
+
+
+def test_bare_range_after_direction_verb_stays_a_range() -> None:
+    mention = one("Night temperatures dropped by 2 to 3 degrees.")
+    assert (mention.lower, mention.value, mention.qualifier) == (2.0, 3.0, "between")
+    assert mention.direction == "down"
+
+
+def test_or_continuation_and_ellipsis_inherit_the_direction() -> None:
+    found = find_numbers("The FTSE lost 85 points, or 1.1%, and the DAX 0.4%.")
+    assert [m.direction for m in found][:2] == ["down", "down"]
+    found = find_numbers("Profit rose 9% and revenue by 4%.")
+    assert [m.direction for m in found] == ["up", "up"]
+
+
+def test_change_from_values_gives_direction() -> None:
+    assert one("The fare went from €2.10 to €2.60.").direction == "up"
+    assert one("Membership went from 900 to 450.").direction == "down"
+    assert one("Prices ranged from 10 to 20 euros.").direction is None

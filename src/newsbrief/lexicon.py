@@ -12,6 +12,10 @@ from typing import Final
 __all__ = [
     "ACADEMIC_HONORIFICS",
     "CONTEXT_PRONOUNS",
+    "DIRECTION_BY_ONLY",
+    "DIRECTION_DOWN",
+    "DIRECTION_FILLERS",
+    "DIRECTION_UP",
     "HONORIFICS",
     "MONTHS",
     "MONTH_ABBREVIATIONS",
@@ -71,3 +75,46 @@ REFERENCE_NOUNS: Final = (
 )  # fmt: skip
 # The words a rewrite of such a claim may replace; every other word of the claim stays.
 REFERENCE_WORDS: Final = frozenset({*CONTEXT_PRONOUNS, "him", "them", "the", *REFERENCE_NOUNS})
+
+# Words that say which way a number moved when they govern it ("shares rose 3%", "down 40
+# cents", "cut by 5,000 jobs").  "up" and "down" are here too: "up to" / "down to" is read
+# as a bound or a level unless a verb of motion comes first ("dip down to").
+DIRECTION_UP: Final = frozenset(
+    (
+        "rose", "rise", "rises", "risen", "rising", "up", "increased", "increase", "increases",
+        "increasing", "gained", "gain", "gains", "gaining", "climbed", "climb", "climbs",
+        "climbing", "jumped", "jump", "jumps", "jumping", "grew", "grow", "grows", "growing",
+        "grown", "added", "add", "adds", "adding", "advanced", "advance", "advances",
+        "advancing", "surged", "surge", "surges", "surging", "soared", "soar", "soars",
+        "soaring", "raised", "raise", "raises", "raising", "lifted", "lift", "lifts", "higher",
+        "rallied", "rally", "rallies", "rallying", "spiked", "spike", "spikes", "spiking",
+        "upward", "upwards", "boosted", "boost", "boosts", "boosting", "expanded", "expand",
+        "expands", "expanding",
+    )
+)  # fmt: skip
+DIRECTION_DOWN: Final = frozenset(
+    (
+        "fell", "fall", "falls", "fallen", "falling", "down", "dropped", "drop", "drops",
+        "dropping", "declined", "decline", "declines", "declining", "lost", "lose", "loses",
+        "losing", "slid", "slide", "slides", "sliding", "slipped", "slip", "slips", "slipping",
+        "slumped", "slump", "slumps", "slumping", "plunged", "plunge", "plunges", "plunging",
+        "tumbled", "tumble", "tumbles", "tumbling", "sank", "sink", "sinks", "sinking", "sunk",
+        "cut", "cuts", "cutting", "lower", "lowered", "lowers", "lowering", "decreased",
+        "decrease", "decreases", "decreasing", "shed", "sheds", "shedding", "dipped", "dip",
+        "dips", "dipping", "shrank", "shrink", "shrinks", "shrinking", "shrunk", "eased",
+        "ease", "eases", "easing", "downward", "downwards", "reduced", "reduce", "reduces",
+        "reducing", "plummeted", "plummet", "plummets", "plummeting", "retreated", "retreat",
+        "retreats", "retreating", "contracted", "contract", "contracts", "contracting",
+        "slashed", "slash", "slashes", "slashing",
+    )
+)  # fmt: skip
+# "raised" governs a number only through "by" ("raised prices by 5%"); "raised $5 million" is
+# an amount, not a move.
+DIRECTION_BY_ONLY: Final = frozenset(("raised", "raise", "raises", "raising"))
+# Words that may stand between a direction word and its number: "rose by about 3%", "fell as
+# much as 4%", "gained a further 2%".
+DIRECTION_FILLERS: Final = (
+    "by", "about", "around", "roughly", "nearly", "almost", "some", "just", "only", "another",
+    "a further", "as much as", "as many as", "more than", "less than", "over",
+    "under", "at least", "up to", "slightly", "sharply", "marginally", "steeply",
+)  # fmt: skip

@@ -97,18 +97,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Final, Literal
 
 from number_parser import parse_number as _number_parser_parse
 
-from newsbrief.lexicon import MONTH_ABBREVIATIONS, MONTHS
+from newsbrief.lexicon import (
+    DIRECTION_BY_ONLY,
+    DIRECTION_DOWN,
+    DIRECTION_FILLERS,
+    DIRECTION_UP,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+)
 
-__all__ = ["FigureKind", "NumberMention", "Qualifier", "find_numbers", "parse_number"]
+__all__ = [
+    "Direction",
+    "FigureKind",
+    "NumberMention",
+    "Qualifier",
+    "find_numbers",
+    "parse_number",
+]
 
 Qualifier = Literal["approximately", "at_least", "at_most", "more_than", "less_than", "between"]
 FigureKind = Literal["count", "money", "percent", "measure", "date", "ordinal", "other"]
+Direction = Literal["up", "down"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +139,7 @@ class NumberMention:
     lower: float | None
     kind: FigureKind
     unit: str | None
+    direction: Direction | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -982,8 +998,19 @@ def _combine_pair(text: str, a: _Atom, b: _Atom, floor: int) -> NumberMention | 
         and (_DASH_GAP.fullmatch(text, a.end, b.start) is not None)
     )
     if (to_gap or dash) and pair.first < b.value:
+        if to_gap and _amount_then_level(text, a, floor):
+            return None
         return _merged(text, a.start, b, pair, qualifier="between", lower=pair.first)
     return None
+
+
+def _amount_then_level(text: str, a: _Atom, floor: int) -> bool:
+    """Whether "X to Y" after a direction word is an amount moved, then the level reached:
+    "gained 0.7 percent to 6,327.80", "rose by $43.6 billion to $419.2 billion".  A bare
+    first number is a range's low end instead: "dropped by 1 to 1.5 degrees"."""
+    if a.kind == "count" and a.scale is None:
+        return False
+    return _governing_direction(text, a.start, floor) is not None
 
 
 def _spaced_change(
@@ -1020,6 +1047,91 @@ def _spaced_change(
     return merged, j
 
 
+# --------------------------------------------------------------------------------------
+# Direction: which way a number moved, read from the words that govern it
+
+_DIRECTION_WORDS: Final[dict[str, Direction]] = {
+    **dict.fromkeys(DIRECTION_UP, "up"),
+    **dict.fromkeys(DIRECTION_DOWN, "down"),
+}
+_FILLERS: Final = _alternation(DIRECTION_FILLERS)
+# The last word before a number, past any fillers: "rose by about 3%" -> "rose", " by about".
+_GOVERNING_WORD: Final = re.compile(
+    rf"(?<![\w'\u2019])(?P<w>[^\W\d_]+)(?P<f>(?:\s+(?i:{_FILLERS})(?!\w))*)\s*$"
+)
+_BY: Final = re.compile(r"(?<!\w)(?i:by)(?!\w)")
+_LETTER_WORD: Final = re.compile(r"[^\W\d_]+")
+# "down to 50" is a level and "up to 50" a bound, unless a verb of motion comes first:
+# "dip down to 50".
+_UP_DOWN_TO: Final = re.compile(r"(?<!\w)(?P<w>[^\W\d_]+)\s+(?i:up|down)\s+(?i:to)\s+$")
+# After a mention with a direction, ", or 0.6%" and "and sales by 3%" move the same way.
+_OR_CONTINUATION: Final = re.compile(r"[^\d.;:!?]{0,25}?,?\s+(?i:or)\s+")
+_BY_ELLIPSIS: Final = re.compile(r",?\s+(?:(?i:and|while)\s+)?[^\d,.;:!?]{0,40}?\s(?i:by)\s+")
+_SIGN: Final = frozenset("+-\u2212")
+_BY_LOOKBACK: Final = 4  # words before "by" that may hold the verb: "grow its sales by 35%"
+
+
+def _word_direction(word: str) -> Direction | None:
+    return _DIRECTION_WORDS.get(word.lower())
+
+
+def _governing_direction(text: str, start: int, floor: int) -> Direction | None:
+    """The direction the words just before ``start`` give a number there.
+
+    A direction word right before the number, past fillers ("rose by about 3%", "down
+    40 cents"); "raised" only through "by"; a direction verb a few words before "by"
+    ("cut the workforce by 5,000"); "up to" / "down to" only after a verb of motion.
+    """
+    window = max(floor, start - _LOOKBACK - 12)
+    m = _GOVERNING_WORD.search(text, window, start)
+    if m is None:
+        return None
+    word, fillers = m.group("w").lower(), m.group("f")
+    if word == "to":
+        to = _UP_DOWN_TO.search(text, window, start)
+        return _word_direction(to.group("w")) if to is not None else None
+    by = _BY.search(fillers) is not None
+    if word not in DIRECTION_BY_ONLY or by:
+        direction = _word_direction(word)
+        if direction is not None:
+            return direction
+    if by:
+        words = _LETTER_WORD.findall(text, window, m.end("w"))
+        for before in reversed(words[-_BY_LOOKBACK:]):
+            if (d := _word_direction(before)) is not None:
+                return d
+    return None
+
+
+def _with_direction(
+    text: str, mention: NumberMention, previous: NumberMention | None
+) -> NumberMention:
+    """``mention`` with the direction its context gives it (None stays None).
+
+    In order: the governing words; a continuation of the previous mention (", or 0.6%",
+    "and sales by 3%"); a written sign on a change ("-1.3%", "+2"), but not on a measure
+    ("-5C" is a level); a change whose values say so ("from 500 to 5,000").
+    """
+    floor = previous.end if previous is not None else 0
+    direction = _governing_direction(text, mention.start, floor)
+    if direction is None and previous is not None and previous.direction is not None:
+        gap = (previous.end, mention.start)
+        if (
+            _OR_CONTINUATION.fullmatch(text, *gap) is not None
+            or _BY_ELLIPSIS.fullmatch(text, *gap) is not None
+        ):
+            direction = previous.direction
+    if direction is None and mention.text[0] in _SIGN and mention.kind != "measure":
+        direction = "up" if mention.text[0] == "+" else "down"
+    if (
+        direction is None
+        and mention.change_from is not None
+        and mention.value != mention.change_from
+    ):
+        direction = "up" if mention.value > mention.change_from else "down"
+    return mention if direction is None else replace(mention, direction=direction)
+
+
 # A duration in two units, and how many of the smaller unit the larger one holds.
 _SMALLER_UNIT: Final = {
     ("years", "months"): 12,
@@ -1048,6 +1160,7 @@ def _combine(text: str, atoms: list[_Atom]) -> list[NumberMention]:
     i = 0
     while i < len(atoms):
         mention, i = _mention_at(text, atoms, i, floor)
+        mention = _with_direction(text, mention, mentions[-1] if mentions else None)
         mentions.append(mention)
         floor = mention.end
     return mentions
