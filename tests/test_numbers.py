@@ -659,11 +659,23 @@ def test_ranges_have_lower_and_upper_and_between_qualifier(
     assert mention.change_from is None
 
 
-@pytest.mark.parametrize("sentence", ["The panel voted 19-15.", "They won 5 to 3 on Sunday."])
-def test_descending_pairs_are_scores_not_ranges(sentence: str) -> None:
-    mentions = find_numbers(sentence)
+def test_descending_pairs_are_scores_not_ranges() -> None:
+    mentions = find_numbers("They won 5 to 3 on Sunday.")
     assert len(mentions) == 2
     assert all(m.qualifier is None and m.lower is None for m in mentions)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The panel voted 19-15.",
+        "The tie ended 1-1 after extra time.",
+        "The hosts led 3\u20130 at the break.",
+        "The game was tied at 77-77 with a minute left.",
+    ],
+)
+def test_dashed_scores_and_tallies_are_not_figures(sentence: str) -> None:
+    assert find_numbers(sentence) == []
 
 
 def test_range_needs_compatible_units() -> None:
@@ -939,7 +951,7 @@ def test_mentions_are_sorted_and_disjoint_in_a_busy_sentence() -> None:
         "the 1990s: from 3% to 5%, 19-15, 10:30, Sept. 26, 2016, twenty-first, hundreds."
     )
     mentions = find_numbers(text)
-    assert len(mentions) == 13
+    assert len(mentions) == 11  # "19-15" is a tally, not a figure
     for first, second in itertools.pairwise(mentions):
         assert first.end <= second.start
 
@@ -1252,3 +1264,105 @@ def test_change_from_values_gives_direction() -> None:
     assert one("The fare went from €2.10 to €2.60.").direction == "up"
     assert one("Membership went from 900 to 450.").direction == "down"
     assert one("Prices ranged from 10 to 20 euros.").direction is None
+
+
+# --------------------------------------------------------------------------------------
+# Forms seen in wire copy: glued units, currency prefixes, signs, labels, clocks
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "kind", "unit"),
+    [
+        ("a 512GB model", 512.0, "measure", "GB"),
+        ("a 2.4GHz chip", 2.4, "measure", "GHz"),
+        ("a 100Mbps line", 100.0, "measure", "Mbps"),
+        ("a 5000mAh battery", 5000.0, "measure", "mAh"),
+        ("a 250mg dose", 250.0, "measure", "mg"),
+        ("a 400bhp engine", 400.0, "measure", "bhp"),
+        ("a 300 hp engine", 300.0, "measure", "hp"),
+        ("a 45m2 flat", 45.0, "measure", "m2"),
+        ("a 600 sq m unit", 600.0, "measure", "m2"),
+        ("sales fell 3pc", 3.0, "percent", "%"),
+        ("margins of 2.5 pc", 2.5, "percent", "%"),
+        ("the 1.4m tonnes shipped", 1_400_000.0, "measure", "t"),
+        ("2.1M streams", 2_100_000.0, "count", None),
+        ("a 400m race", 400.0, "measure", "m"),
+        ("4 hundred million people", 400_000_000.0, "count", None),
+        ("a mass of 5.97×10^24 kilograms", 5.97e24, "measure", "kg"),
+        ("a wavelength of 6.5 x 10−7 metres", 6.5e-7, "measure", "m"),
+    ],
+)
+def test_glued_units_scales_and_powers_of_ten(
+    phrase: str, value: float, kind: str, unit: str | None
+) -> None:
+    mention = one(phrase)
+    assert mention.value == pytest.approx(value)
+    assert (mention.kind, mention.unit) == (kind, unit)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "unit"),
+    [
+        ("priced at RM450,000", 450_000.0, "MYR"),
+        ("profit of HK $2.1 billion", 2.1e9, "HKD"),
+        ("a fee of US $40", 40.0, "USD"),
+        ("a bid of C $6 a share", 6.0, "CAD"),
+        ("raised S$12 million", 12e6, "SGD"),
+        ("worth R$3 billion", 3e9, "BRL"),
+    ],
+)
+def test_currency_prefixes_set_the_currency(phrase: str, value: float, unit: str) -> None:
+    mention = one(phrase)
+    assert (mention.value, mention.kind, mention.unit) == (value, "money", unit)
+
+
+def test_negative_numbers_and_minus() -> None:
+    assert one("Nights reach minus 40 degrees.").value == -40.0
+    assert one("Nights reach minus-40 degrees.").value == -40.0
+    assert one("Nights reach minus-40 degrees.").direction is None  # a level
+    found = find_numbers("Close: FTSE -0.8% DAX +1.2%")
+    assert [(m.value, m.direction) for m in found] == [(-0.8, "down"), (1.2, "up")]
+
+
+def test_sub_prefix_is_less_than() -> None:
+    mention = one("demand for sub-200 sq m shops")
+    assert (mention.value, mention.qualifier, mention.unit) == (200.0, "less_than", "m2")
+
+
+@pytest.mark.parametrize("symbol", ["~", "\u2248 "])
+def test_tilde_means_about(symbol: str) -> None:
+    mention = one(f"a crowd of {symbol}300 fans")
+    assert (mention.value, mention.qualifier) == (300.0, "approximately")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Shares in the S&P 500 were flat.",
+        "The Stoxx 50 and the FTSE 100 opened late.",
+        "It joined the Fortune 500 list.",
+        "The series went to Game 7.",
+        "A category 4 storm is due.",
+        "The airline grounded its 737 Max jets.",
+        "The iPhone 15 Pro and 15 Pro Max ship today.",
+        "The office at 21 Quay Street is closed.",
+        "Units 4-6 Mill Lane were sold.",
+    ],
+)
+def test_names_and_addresses_are_not_figures(sentence: str) -> None:
+    assert find_numbers(sentence) == []
+
+
+def test_four_digits_and_a_time_zone_are_a_clock_time() -> None:
+    mention = one("The order took effect at 0930 GMT on Friday.")
+    assert (mention.value, mention.kind, mention.unit) == (9.5, "other", None)
+    assert one("The mill made 1930 tonnes.").value == 1930.0
+
+
+def test_conversion_in_brackets_takes_the_qualifier_and_direction() -> None:
+    found = find_numbers("The birds fly more than 200 kilometres (124 miles) a day.")
+    assert [(m.value, m.qualifier) for m in found] == [(200.0, "more_than"), (124.0, "more_than")]
+    found = find_numbers("Water levels fell 2 metres (6.6 feet).")
+    assert [m.direction for m in found] == ["down", "down"]
+    found = find_numbers("It sold 45 million pesos ($2.4 million) of bonds.")
+    assert [m.qualifier for m in found] == [None, None]

@@ -17,12 +17,16 @@ __all__ = [
     "DIRECTION_FILLERS",
     "DIRECTION_UP",
     "HONORIFICS",
+    "INDEX_NAMES",
+    "MODEL_WORDS",
     "MONTHS",
     "MONTH_ABBREVIATIONS",
     "QUOTE_VERBS",
     "REFERENCE_NOUNS",
     "REFERENCE_WORDS",
     "SPEECH_VERBS",
+    "STREET_SUFFIXES",
+    "TIME_ZONES",
 ]
 
 MONTHS: Final = (
@@ -118,3 +122,22 @@ DIRECTION_FILLERS: Final = (
     "a further", "as much as", "as many as", "more than", "less than", "over",
     "under", "at least", "up to", "slightly", "sharply", "marginally", "steeply",
 )  # fmt: skip
+
+# Names a number belongs to, not a figure: "the S&P 500", "Stoxx 50", "the FTSE 100".
+INDEX_NAMES: Final = (
+    "S&P", "S P", "SP", "sp", "S&P/ASX", "S&P/TSX", "Stoxx", "STOXX", "Euro Stoxx", "Nasdaq",
+    "NASDAQ", "nasdaq", "FTSE", "ftse", "Russell", "Nikkei", "ASX", "Fortune", "MSCI", "CSI",
+    "Hang Seng", "DJIA",
+)  # fmt: skip
+# The last word of a street address ("12 Harbour Road"): its number is not a figure.
+STREET_SUFFIXES: Final = (
+    "Road", "Rd", "Street", "St", "Avenue", "Ave", "Lane", "Ln", "Drive", "Boulevard", "Blvd",
+    "Place", "Square", "Court", "Terrace", "Crescent", "Parade", "Close",
+)  # fmt: skip
+# After four digits, a time zone makes a 24-hour clock time ("0401 GMT").
+TIME_ZONES: Final = (
+    "GMT", "UTC", "BST", "CET", "CEST", "EET", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST",
+    "PDT", "JST", "IST", "AEST", "AEDT", "SGT", "HKT", "local time",
+)  # fmt: skip
+# A word after a number that makes it part of a model's name: "the 737 Max", "11 Pro".
+MODEL_WORDS: Final = ("Max", "Pro", "Plus", "Mini", "Ultra", "Dreamliner", "ZIP")

@@ -108,8 +108,12 @@ from newsbrief.lexicon import (
     DIRECTION_DOWN,
     DIRECTION_FILLERS,
     DIRECTION_UP,
+    INDEX_NAMES,
+    MODEL_WORDS,
     MONTH_ABBREVIATIONS,
     MONTHS,
+    STREET_SUFFIXES,
+    TIME_ZONES,
 )
 
 __all__ = [
@@ -209,8 +213,9 @@ _VAGUE_PLURALS: Final = {
 }
 
 _CURRENCY_SIGNS: Final = {
-    "$": "USD", "us$": "USD", "u.s.$": "USD", "u.s. $": "USD", "c$": "CAD", "a$": "AUD",
-    "hk$": "HKD", "nz$": "NZD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
+    "$": "USD", "us$": "USD", "u.s.$": "USD", "c$": "CAD", "a$": "AUD",
+    "hk$": "HKD", "nz$": "NZD", "s$": "SGD", "r$": "BRL", "nt$": "TWD", "rm": "MYR",
+    "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
 }
 _CURRENCY_CODES: Final = (
     "USD", "EUR", "GBP", "JPY", "CNY", "INR", "IQD", "CHF", "CAD", "AUD", "RUB", "HKD",
@@ -249,11 +254,23 @@ _UNIT_WORDS: Final = {
     "days": "days", "day": "days", "weeks": "weeks", "week": "weeks", "months": "months",
     "month": "months", "years": "years", "year": "years", "yrs": "years", "decades": "decades",
     "decade": "decades", "centuries": "centuries", "century": "centuries",
+    "fahrenheit": "°F", "celsius": "°C", "gigabytes": "GB", "gigabyte": "GB", "gb": "GB",
+    "megabytes": "MB", "megabyte": "MB", "mb": "MB", "terabytes": "TB", "terabyte": "TB",
+    "tb": "TB", "mbps": "Mbps", "gbps": "Gbps", "ghz": "GHz", "mhz": "MHz", "hz": "Hz",
+    "hertz": "Hz", "mah": "mAh", "horsepower": "hp", "hp": "hp", "bhp": "bhp", "mg": "mg",
+    "milligrams": "mg", "milligram": "mg", "ml": "ml", "millilitres": "ml", "milliliters": "ml",
+    "sq m": "m2", "sqm": "m2", "square metres": "m2", "square meters": "m2", "m2": "m2",
+    "sq ft": "sq ft", "square feet": "sq ft", "square foot": "sq ft",
 }
 # Unit abbreviations written against the digits (case-sensitive: "5G" is not grams).
 _ATTACHED_UNITS: Final = {
     "km": "km", "kms": "km", "Km": "km", "KM": "km", "m": "m", "cm": "cm", "mm": "mm",
     "mi": "miles", "ft": "ft", "kg": "kg", "kgs": "kg", "Kg": "kg", "g": "g", "lb": "lb",
+    "mg": "mg", "mL": "ml", "m2": "m2", "m²": "m2", "km2": "km2", "km²": "km2", "sqm": "m2",
+    "GB": "GB", "MB": "MB", "TB": "TB", "KB": "KB", "Gb": "Gb", "Mb": "Mb", "Mbps": "Mbps",
+    "Gbps": "Gbps", "kbps": "kbps", "GHz": "GHz", "Ghz": "GHz", "MHz": "MHz", "Mhz": "MHz",
+    "kHz": "kHz", "Hz": "Hz", "mAh": "mAh", "hp": "hp", "bhp": "bhp", "degF": "°F",
+    "degC": "°C",
     "lbs": "lb", "oz": "oz", "l": "l", "ml": "ml", "ha": "ha", "mph": "mph", "kph": "km/h",
     "kmh": "km/h", "MW": "MW", "GW": "GW", "kW": "kW", "kWh": "kWh", "MWh": "MWh", "GWh": "GWh",
 }
@@ -332,7 +349,7 @@ _WORD_START: Final = rf"(?<![\w{_HY}])"
 _NUM: Final = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _NUM_END: Final = r"(?![\w]|[.,/:]\d)"
 _CUR_PREFIX: Final = (
-    r"(?:US\$|U\.S\.\s?\$|[CA]\$|HK\$|NZ\$|[$£€¥₹]|(?:" + "|".join(_CURRENCY_CODES) + r")\s?)"
+    r"(?:(?:US|U\.S\.|[CAS]|HK|NZ|NT|R)\s?\$|RM|[$£€¥₹]|(?:" + "|".join(_CURRENCY_CODES) + r")\s?)"
 )
 _YEAR: Final = r"(?:1[89]\d\d|20\d\d|2100)"
 
@@ -363,8 +380,11 @@ _MASTER: Final = re.compile(
             # mid-2016, pre-2008, mid-1990s
             rf"(?P<pyear>(?<![\w{_HY}])(?i:mid|pre|post)[{_HY}](?P<py_y>{_YEAR})(?P<py_s>s)?(?!\w))",
             # digits, with an optional currency sign before and letters against them
-            rf"(?P<digit>{_DIGIT_START}(?P<cur>{_CUR_PREFIX})?(?P<num>{_NUM})"
-            rf"(?P<att>[^\W\d_]+)?{_NUM_END})",
+            rf"(?P<digit>{_DIGIT_START}(?P<sub>(?i:sub)[{_HY}])?"
+            rf"(?P<sign>[-\u2212+](?=[\d.$£€])|(?i:minus)(?:[{_HY}]|\s+)(?=[\d.]))?"
+            rf"(?P<cur>{_CUR_PREFIX})?(?P<num>{_NUM})"
+            r"(?:\s?[×x]\s?10(?:\^|\*\*)?(?P<exp>[-\u2212]\d{1,3}|(?<=[\^*])\d{1,3}))?"
+            rf"(?P<att>[^\W\d_]+[23²³]?)?{_NUM_END})",
             # two-thirds, a third of, half of, half a million
             rf"(?P<frac>{_WORD_START}(?i:(?P<f_n>{_FN})(?:[{_HY}](?P<f_d>{_FD}){_E}"
             rf"|\s+(?P<f_d2>{_FD}){_E}(?=\s+of{_E}|\s*[,.;:!?)]|\s*$))"
@@ -389,11 +409,12 @@ _MASTER: Final = re.compile(
 # Patterns applied around a number, anchored with pos/endpos on the original text.
 
 _SCALE_AFTER: Final = re.compile(
-    r"\s+(?i:(?P<w>thousand|million|billion|trillion|dozen)|(?P<a>bn|mn|tn))(?!\w)"
+    r"\s+(?i:(?P<w>(?:hundred\s+)?(?:thousand|million|billion|trillion)|hundred|dozen)"
+    r"|(?P<a>bn|mn|tn))(?!\w)"
 )
 _PLUS_AFTER: Final = re.compile(rf"[{_HY}](?i:plus)(?!\w)|\+")
 _PERCENT_AFTER: Final = re.compile(
-    r"(?P<pp>\s+(?i:percentage\s+points?)(?!\w))|\s?%|\s*(?i:per\s?cent|percent|pct)(?!\w)"
+    r"(?P<pp>\s+(?i:percentage\s+points?)(?!\w))|\s?%|\s*(?i:per\s?cent|percent|pct|pc)(?!\w)"
 )
 _CURRENCY_AFTER: Final = re.compile(
     rf"\s+(?:(?i:(?P<w>{_alternation(_CURRENCY_WORDS)}))"
@@ -413,8 +434,8 @@ _YEAR_RE: Final = re.compile(_YEAR)
 _LONE_LETTER_AFTER: Final = re.compile(rf"[{_HY}][^\W\d_](?![\w])")
 
 _QUALIFIER_BEFORE: Final = re.compile(
-    r"(?<!\w)(?i:(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
-    rf"(?P<q>{_alternation(_QUALIFIERS)}))\s+$"
+    r"(?:(?<!\w)(?i:(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
+    rf"(?P<q>{_alternation(_QUALIFIERS)}))\s+|(?P<sym>[~\u2248\u223c])\s*)$"
 )
 # A label before a number makes it a name, not a figure ("Route 66", "Article 5").
 _LABEL_WORDS: Final = (
@@ -425,11 +446,21 @@ _LABEL_WORDS: Final = (
     "Force", "Precinct", "District", "Ward", "Unit", "Squadron", "Camp", "Stage", "Episode",
     "Season", "Volume", "Vol.", "Psalm", "Verse", "Exhibit", "Figure", "Table", "Lot", "Pier",
     "Runway", "Tower", "Apartment", "Apt.", "Suite", "Floor", "Area", "No.", "no.", "Nos.",
-    "nos.", "Number", "number",
+    "nos.", "Number", "number", "Game", "category", "Planet", "Note", "Model",
 )  # fmt: skip
 _LABEL_BEFORE: Final = re.compile(
-    rf"(?:(?<!\w)(?:{'|'.join(re.escape(word) for word in _LABEL_WORDS)})\s+|#\s*)$"
+    rf"(?:(?<!\w)(?:{_alternation((*_LABEL_WORDS, *INDEX_NAMES))})\s+|#\s*)$"
 )
+# A street address: "12 Harbour Road", "16-18 Mill Lane".
+_STREET_AFTER: Final = re.compile(
+    rf"(?:[{_HY}\u2013]\d+)?(?:\s+[A-Z][\w'\u2019{_HY}]*){{1,3}}?\s+"
+    rf"(?:{_alternation(STREET_SUFFIXES)})\b"
+)
+# A model name after a number makes it part of the name: "the 737 Max", "iPhone 11 Pro".
+_MODEL_AFTER: Final = re.compile(rf"\s+(?:{_alternation(MODEL_WORDS)})(?![\w{_HY}])")
+# Four digits and a time zone: a 24-hour clock ("0401 GMT").
+_CLOCK_24: Final = re.compile(r"([01]\d|2[0-3])([0-5]\d)")
+_TIME_ZONE_AFTER: Final = re.compile(rf"\s*\(?(?:{_alternation(TIME_ZONES)})\b")
 # The "one" of "no one", "the one", "that one", "as one".
 _ONE_DETERMINER_BEFORE: Final = re.compile(
     r"(?<!\w)(?i:no|any|every|some|the|this|that|which|each|only|another|such|what|whichever"
@@ -478,6 +509,7 @@ _DASH_GAP: Final = re.compile(rf"[{_HY}]|\s?\u2013\s?")
 _ANY_GAP: Final = re.compile(
     "|".join(p.pattern for p in (_AND_GAP, _TO_GAP, _FROM_GAP, _UP_FROM_GAP, _DASH_GAP)) + r"|\s+"
 )
+_CONVERSION_GAP: Final = re.compile(r"\s*\(\s*")
 _UP_TO_START: Final = re.compile(r"(?i:up\s+to)(?!\w)")
 # Between a change's two values: one to five words (or years), then "to".
 _GAP_WORD: Final = r"(?:[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*|" + _YEAR + ")"
@@ -565,11 +597,21 @@ def _ordinal_words_value(phrase: str) -> int | None:
     return _ORDINAL_WORDS.get(tokens[0]) if len(tokens) == 1 else None
 
 
+def _scale_of(words: str) -> Decimal:
+    """ "hundred million" -> 1e8: the product of the scale words."""
+    scale = Decimal(1)
+    for word in words.lower().split():
+        scale *= _SCALES[word]
+    return scale
+
+
 def _qualifier_before(text: str, start: int, floor: int) -> tuple[int, Qualifier | None, str]:
     """The qualifier written just before ``start``: (its start, qualifier, its words)."""
     match = _QUALIFIER_BEFORE.search(text, max(floor, start - _LOOKBACK), start)
     if match is None:
         return start, None, ""
+    if match.group("sym"):
+        return match.start(), "approximately", ""  # "~300", "\u2248 32"
     words = _words_key(match.group("q"))
     return match.start(), _QUALIFIERS[words], words
 
@@ -584,7 +626,7 @@ def _read_tail(
         m = _SCALE_AFTER.match(text, end) or _COMPOUND_SCALE_AFTER.match(text, end)
         if m is not None:
             word = m.group("w")
-            scale = _SCALES[word.lower()] if word else _ATTACHED_SCALES[m.group("a").lower()]
+            scale = _scale_of(word) if word else _ATTACHED_SCALES[m.group("a").lower()]
             value, end = value * scale, m.end()
     quantity = scaled or scale is not None
     m = _PLUS_AFTER.match(text, end)
@@ -656,7 +698,8 @@ def _build(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, int]:
     if group == "pyear":
         return _Atom(start, start, end, Decimal(m.group("py_y")), "date"), end
     lo = max(floor, start - _LOOKBACK)
-    if _LABEL_BEFORE.search(text, lo, start):
+    # "FTSE -0.6%" is the index's move; "FTSE 100" is its name.
+    if _LABEL_BEFORE.search(text, lo, start) and not (group == "digit" and m.group("sign")):
         return None, end
     if group == "digit":
         return _digit_atom(text, m, floor)
@@ -696,8 +739,23 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
     start, end = m.start(), m.end()
     number = m.group("num")
     value = Decimal(number.replace(",", ""))
+    if m.group("exp"):
+        value = value.scaleb(int(m.group("exp").replace("\u2212", "-")))  # "1.99×10−30"
+    sign = m.group("sign")
+    if sign and sign[0] != "+":
+        value = -value  # "-1.3%", "minus 40 degrees"
     cur = m.group("cur")
-    money = (_CURRENCY_SIGNS.get(_words_key(cur)) or cur.strip()) if cur else None
+    if not (cur or m.group("att") or sign):
+        clock = _CLOCK_24.fullmatch(number)
+        if clock is not None and _TIME_ZONE_AFTER.match(text, end) is not None:
+            hours = Decimal(clock.group(1)) + Decimal(clock.group(2)) / 60
+            return _Atom(start, start, end, hours, "other"), end  # "0401 GMT"
+        street = _STREET_AFTER.match(text, end)
+        if street is not None:
+            return None, street.end()  # "575 Harbour Road": an address
+        if _MODEL_AFTER.match(text, end) is not None:
+            return None, end
+    money = (_CURRENCY_SIGNS.get(_words_key(cur).replace(" ", "")) or cur.strip()) if cur else None
     att = m.group("att")
     scale: Decimal | None = None
     attached_unit: str | None = None
@@ -711,6 +769,10 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
             scale = _ATTACHED_SCALES[low]
         elif money and low in _MONEY_ONLY_SCALES:
             scale = _MONEY_ONLY_SCALES[low]
+        elif att == "M" or (att == "m" and _million_m(text, end)):
+            scale = _SCALES["million"]  # "4.3M sales", "1.2m tonnes": metres are never so
+        elif not money and low in _COMPOUND_PERCENT | {"pc"}:
+            attached_unit = "%"  # "24pc", "2.5pct"
         elif not money and att in _ATTACHED_UNITS:
             attached_unit = _ATTACHED_UNITS[att]
         else:
@@ -721,10 +783,11 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
     if scale is not None:
         value = value * scale
     if attached_unit is not None:
-        tail = _Tail(end, value, None, "measure", attached_unit, False, True)
+        kind: FigureKind = "percent" if attached_unit == "%" else "measure"
+        tail = _Tail(end, value, None, kind, attached_unit, False, True)
         plus = _PLUS_AFTER.match(text, end)
         if plus is not None:
-            tail = _Tail(plus.end(), value, None, "measure", attached_unit, True, True)
+            tail = _Tail(plus.end(), value, None, kind, attached_unit, True, True)
     else:
         tail = _read_tail(text, end, value, money=money, scaled=scale is not None, allow_scale=True)
         if tail.scale is not None:
@@ -734,6 +797,8 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
     q_start, qualifier, q_words = _qualifier_before(text, start, floor)
     if qualifier is None and tail.plus:
         qualifier = "at_least"
+    if qualifier is None and m.group("sub"):
+        qualifier = "less_than"  # "sub-300"
     kind, unit = tail.kind, tail.unit
     is_year = (
         not tail.quantity
@@ -758,6 +823,15 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
         year=is_year,
     )
     return atom, tail.end
+
+
+def _million_m(text: str, end: int) -> bool:
+    """Whether a lower-case "m" against digits is million: a unit or currency word follows
+    ("1.2m tonnes", "5m euros"), which a length in metres never has."""
+    unit = _UNIT_AFTER.match(text, end)
+    return (unit is not None and unit.group("w") is not None) or (
+        _CURRENCY_AFTER.match(text, end) is not None
+    )
 
 
 def _word_cardinal_atom(
@@ -1159,11 +1233,50 @@ def _combine(text: str, atoms: list[_Atom]) -> list[NumberMention]:
     floor = 0
     i = 0
     while i < len(atoms):
+        if i + 1 < len(atoms) and _is_score(text, atoms[i], atoms[i + 1]):
+            i += 2  # "drew 2-2", "a 5-4 vote": a score or a tally, not two figures
+            continue
         mention, i = _mention_at(text, atoms, i, floor)
-        mention = _with_direction(text, mention, mentions[-1] if mentions else None)
+        previous = mentions[-1] if mentions else None
+        mention = _with_direction(text, mention, previous)
+        if previous is not None:
+            mention = _conversion_of(text, mention, previous)
         mentions.append(mention)
         floor = mention.end
     return mentions
+
+
+def _is_score(text: str, a: _Atom, b: _Atom) -> bool:
+    """ "2-2", "89-89", "5-4": two whole numbers joined by a dash, the first not smaller
+    (a range runs upward: "40-50").  Scores and vote tallies are not figures."""
+    return (
+        a.digits
+        and b.digits
+        and a.kind == b.kind == "count"
+        and a.qualifier is None
+        and b.qualifier is None
+        and not (a.year or b.year)
+        and a.num_start == a.start
+        and a.value >= b.value
+        and a.value == a.value.to_integral_value()
+        and b.value == b.value.to_integral_value()
+        and a.value < 1000
+        and _DASH_GAP.fullmatch(text, a.end, b.start) is not None
+    )
+
+
+def _conversion_of(text: str, mention: NumberMention, previous: NumberMention) -> NumberMention:
+    """A conversion in brackets takes the qualifier and direction of what it converts:
+    "more than 100 km (60 miles)" -> more than 60 miles."""
+    if mention.kind != previous.kind or mention.kind not in ("measure", "money"):
+        return mention
+    if _CONVERSION_GAP.fullmatch(text, previous.end, mention.start) is None:
+        return mention
+    qualifier = mention.qualifier or previous.qualifier
+    direction = mention.direction or previous.direction
+    if (qualifier, direction) == (mention.qualifier, mention.direction):
+        return mention
+    return replace(mention, qualifier=qualifier, direction=direction)
 
 
 def _mention_at(text: str, atoms: list[_Atom], i: int, floor: int) -> tuple[NumberMention, int]:
