@@ -317,8 +317,8 @@ def test_half_without_a_clear_fraction_is_not_a_fraction(sentence: str) -> None:
     assert all(m.unit != "fraction" for m in find_numbers(sentence))
 
 
-def test_number_parser_is_not_trusted_with_a_or_no_one() -> None:
-    # number_parser's own sentence parser turns "no one" into "no 1"; we do not.
+def test_a_and_no_one_are_not_numbers() -> None:
+    # A sentence parser such as number_parser turns "no one" into "no 1"; we do not.
     assert find_numbers("No one was hurt and someone called a doctor.") == []
     assert find_numbers("a") == []
     assert find_numbers("A man and a woman") == []
@@ -1366,3 +1366,16 @@ def test_conversion_in_brackets_takes_the_qualifier_and_direction() -> None:
     assert [m.direction for m in found] == ["down", "down"]
     found = find_numbers("It sold 45 million pesos ($2.4 million) of bonds.")
     assert [m.qualifier for m in found] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value"),
+    [
+        ("sixty-two hundred thousand", 6_200_000.0),
+        ("a hundred and twelve", 112.0),
+        ("two million three hundred thousand", 2_300_000.0),
+        ("nine hundred billion", 9e11),
+    ],
+)
+def test_worded_numbers_sum_their_groups(phrase: str, value: float) -> None:
+    assert one(phrase).value == value
