@@ -1281,6 +1281,8 @@ def test_change_from_values_gives_direction() -> None:
         ("a 400bhp engine", 400.0, "measure", "bhp"),
         ("a 300 hp engine", 300.0, "measure", "hp"),
         ("a 45m2 flat", 45.0, "measure", "m2"),
+        ("a high of 31C on Sunday", 31.0, "measure", "°C"),
+        ("lows of -4C overnight", -4.0, "measure", "°C"),
         ("a 600 sq m unit", 600.0, "measure", "m2"),
         ("sales fell 3pc", 3.0, "percent", "%"),
         ("margins of 2.5 pc", 2.5, "percent", "%"),
@@ -1379,3 +1381,23 @@ def test_conversion_in_brackets_takes_the_qualifier_and_direction() -> None:
 )
 def test_worded_numbers_sum_their_groups(phrase: str, value: float) -> None:
     assert one(phrase).value == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value"),
+    [
+        ("The 9 Supreme Court justices heard it.", "9", 9.0),
+        ("A $5 fee applies.", "$5", 5.0),
+        ("Profit at 3M rose.", None, None),
+        ("The club signed 3 Premier League players.", "3", 3.0),
+    ],
+)
+def test_new_rules_leave_ordinary_phrasings_alone(
+    sentence: str, text: str | None, value: float | None
+) -> None:
+    found = find_numbers(sentence)
+    if text is None:
+        assert found == []
+    else:
+        assert [(m.text, m.value) for m in found] == [(text, value)]
+        assert found[0].unit in (None, "USD")

@@ -129,10 +129,11 @@ INDEX_NAMES: Final = (
     "NASDAQ", "nasdaq", "FTSE", "ftse", "Russell", "Nikkei", "ASX", "Fortune", "MSCI", "CSI",
     "Hang Seng", "DJIA",
 )  # fmt: skip
-# The last word of a street address ("12 Harbour Road"): its number is not a figure.
+# The last word of a street address ("12 Harbour Road"): its number is not a figure.  Not
+# "Court" or "Close": "the 9 Supreme Court justices" is a count.
 STREET_SUFFIXES: Final = (
     "Road", "Rd", "Street", "St", "Avenue", "Ave", "Lane", "Ln", "Drive", "Boulevard", "Blvd",
-    "Place", "Square", "Court", "Terrace", "Crescent", "Parade", "Close",
+    "Place", "Square", "Terrace", "Crescent", "Parade",
 )  # fmt: skip
 # After four digits, a time zone makes a 24-hour clock time ("0401 GMT").
 TIME_ZONES: Final = (

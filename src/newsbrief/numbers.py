@@ -255,7 +255,7 @@ _UNIT_WORDS: Final = {
     "decade": "decades", "centuries": "centuries", "century": "centuries",
     "fahrenheit": "°F", "celsius": "°C", "gigabytes": "GB", "gigabyte": "GB", "gb": "GB",
     "megabytes": "MB", "megabyte": "MB", "mb": "MB", "terabytes": "TB", "terabyte": "TB",
-    "tb": "TB", "mbps": "Mbps", "gbps": "Gbps", "ghz": "GHz", "mhz": "MHz", "hz": "Hz",
+    "mbps": "Mbps", "gbps": "Gbps", "ghz": "GHz", "mhz": "MHz", "hz": "Hz",
     "hertz": "Hz", "mah": "mAh", "horsepower": "hp", "hp": "hp", "bhp": "bhp", "mg": "mg",
     "milligrams": "mg", "milligram": "mg", "ml": "ml", "millilitres": "ml", "milliliters": "ml",
     "sq m": "m2", "sqm": "m2", "square metres": "m2", "square meters": "m2", "m2": "m2",
@@ -269,7 +269,7 @@ _ATTACHED_UNITS: Final = {
     "GB": "GB", "MB": "MB", "TB": "TB", "KB": "KB", "Gb": "Gb", "Mb": "Mb", "Mbps": "Mbps",
     "Gbps": "Gbps", "kbps": "kbps", "GHz": "GHz", "Ghz": "GHz", "MHz": "MHz", "Mhz": "MHz",
     "kHz": "kHz", "Hz": "Hz", "mAh": "mAh", "hp": "hp", "bhp": "bhp", "degF": "°F",
-    "degC": "°C",
+    "degC": "°C", "C": "°C", "F": "°F",
     "lbs": "lb", "oz": "oz", "l": "l", "ml": "ml", "ha": "ha", "mph": "mph", "kph": "km/h",
     "kmh": "km/h", "MW": "MW", "GW": "GW", "kW": "kW", "kWh": "kWh", "MWh": "MWh", "GWh": "GWh",
 }
@@ -348,7 +348,8 @@ _WORD_START: Final = rf"(?<![\w{_HY}])"
 _NUM: Final = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _NUM_END: Final = r"(?![\w]|[.,/:]\d)"
 _CUR_PREFIX: Final = (
-    r"(?:(?:US|U\.S\.|[CAS]|HK|NZ|NT|R)\s?\$|RM|[$£€¥₹]|(?:" + "|".join(_CURRENCY_CODES) + r")\s?)"
+    r"(?:(?:US|U\.S\.|HK|NZ|NT|C)\s?\$|[ASR]\$|RM|[$£€¥₹]"
+    r"|(?:" + "|".join(_CURRENCY_CODES) + r")\s?)"
 )
 _YEAR: Final = r"(?:1[89]\d\d|20\d\d|2100)"
 
@@ -378,7 +379,7 @@ _DIGIT_SCAN: Final = re.compile(
             rf"(?P<pyear>(?<![\w{_HY}])(?i:mid|pre|post)[{_HY}](?P<py_y>{_YEAR})(?P<py_s>s)?(?!\w))",
             # digits, with an optional currency sign before and letters against them
             rf"(?P<digit>{_DIGIT_START}(?P<sub>(?i:sub)[{_HY}])?"
-            rf"(?P<sign>[-\u2212+](?=[\d.$£€])|(?i:minus)(?:[{_HY}]|\s+)(?=[\d.]))?"
+            rf"(?P<sign>(?<![^\s(\[])[-\u2212+](?=[\d.$£€])|(?i:minus)(?:[{_HY}]|\s+)(?=[\d.]))?"
             rf"(?P<cur>{_CUR_PREFIX})?(?P<num>{_NUM})"
             r"(?:\s?[×x]\s?10(?:\^|\*\*)?(?P<exp>[-\u2212]\d{1,3}|(?<=[\^*])\d{1,3}))?"
             rf"(?P<att>[^\W\d_]+[23²³]?)?{_NUM_END})",
@@ -787,8 +788,8 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
             scale = _ATTACHED_SCALES[low]
         elif money and low in _MONEY_ONLY_SCALES:
             scale = _MONEY_ONLY_SCALES[low]
-        elif att == "M" or (att == "m" and _million_m(text, end)):
-            scale = _SCALES["million"]  # "4.3M sales", "1.2m tonnes": metres are never so
+        elif (att == "M" and "." in number) or (att in ("m", "M") and _million_m(text, end)):
+            scale = _SCALES["million"]  # "4.3M sales", "1.2m tonnes"; "3M" is a company
         elif not money and low in _COMPOUND_PERCENT | {"pc"}:
             attached_unit = "%"  # "24pc", "2.5pct"
         elif not money and att in _ATTACHED_UNITS:
