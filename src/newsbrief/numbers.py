@@ -82,16 +82,41 @@ Rules
 * Hyphenated compounds: "a 15-year-old", "5,000-strong", "two-day summit" give the number
   alone as text (15, 5000, 2); a unit word in the compound still sets kind and unit
   ("-year-old" -> years).  "$5-million" and "5-percent" keep the compound in the text.
+* Signs and notation: "-1.3%", "+2%", "minus 40", "minus-130" are negative or positive;
+  "sub-300" is ``less_than``; "~300" and "≈ 32" are ``approximately``; "1.99×10−30" and
+  "3 x 10^8" are powers of ten; "1.2m tonnes", "5m euros" and "4.3M" are millions (a bare
+  "400m" is metres, "3M" a company); "4 hundred million" -> 4e8; "0401 GMT" (four digits
+  and a time zone) is a time of day.
 * Not numbers: parts of names and codes ("COVID-19", "F-16", "G7", "EB-5", "H-1B", "5G"),
   slashed forms ("9/11", "24/7"), labels after "Article", "Route", "Chapter", "Flight",
-  "No.", "#", "number" and the like ("Article 5", "Route 66", "the number one issue").
+  "Game", "No.", "#", "number" and the like ("Article 5", "Route 66", "the number one
+  issue"), index names ("S&P 500", "FTSE 100"; but "FTSE -0.6%" is a move), a number
+  before a model word ("737 Max", "11 Pro"), street addresses ("575 Harbour Road"), and
+  dashed scores and tallies whose first number is not smaller ("2-2", "a 19-15 vote").
+* A conversion in brackets takes the qualifier and direction of what it converts: "more
+  than 100 km (60 miles)" -> 60 miles, ``more_than``.
+
+Direction
+---------
+``direction`` is "up", "down" or None, read from the words that govern the number
+(`lexicon.DIRECTION_UP` / `DIRECTION_DOWN`): a direction word right before it, past fillers
+("rose 3%", "fell by about 4%", "down 40 cents", "slipped a further 0.3%"); "raised" only
+through "by" ("raised $5 million" is an amount); a direction verb up to four words before
+"by X" ("cut its workforce by 300"); "up to" / "down to" only after a verb of motion ("dip
+down to"); ", or 0.6%" and ", and sales by 3%" move like the mention before them; a written
+sign on anything but a measure; a change by its values ("from 500 to 5,000" is up).  A
+level reached gets none ("fell to 5%").  After a direction word, "X to Y" whose X carries
+its own unit or scale is two mentions, an amount and a level ("gained 0.7 percent to
+6,327.80"); a bare "dropped by 1 to 1.5 degrees" stays a range.  Nouns are not read ("a
+24% rise", "an increase of 5%"), nor comparatives after the number ("38% less common").
 
 Known limits: "one" as a pronoun far from any cue ("an open question, though one soon to
 be answered") still counts 1; "2000 people" written without a comma is read as a year;
 "20 pounds" is weight even in a British text; "300m" without a currency sign is metres;
-"a second" meaning a moment is an ordinal; "the 20s" (decade of life), negative numbers
-and phone numbers are not handled; "10:30" may be a score, not a time; "from 3 apples to 5
-pears" is read as one change.
+"a second" meaning a moment is an ordinal; "the 20s" (decade of life) and phone numbers
+are not handled; "10:30" may be a score, not a time; "from 3 apples to 5 pears" is read as
+one change; "cents" are hundredths of the main unit ("63 cents" -> 0.63); vague plurals
+are lower bounds, not ranges ("dozens" -> 12, ``at_least``).
 """
 
 from __future__ import annotations
