@@ -1401,3 +1401,22 @@ def test_new_rules_leave_ordinary_phrasings_alone(
     else:
         assert [(m.text, m.value) for m in found] == [(text, value)]
         assert found[0].unit in (None, "USD")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        ("Pensioners make up about 30 percent of riders.", "about 30 percent"),
+        ("The party hopes to pick up three seats.", "three"),
+        ("Unemployment has fallen below 4 percent.", "below 4 percent"),
+        ("The index rose above 9,000 for the first time.", "above 9,000"),
+        ("Profits grew from 2015 to 2019.", "from 2015 to 2019"),
+    ],
+)
+def test_phrasal_up_level_crossings_and_dates_have_no_direction(sentence: str, text: str) -> None:
+    mention = next(m for m in find_numbers(sentence) if m.text == text)
+    assert mention.direction is None
+
+
+def test_closing_up_is_still_a_move() -> None:
+    assert one("The index ended up 0.4% on Friday.").direction == "up"

@@ -18,9 +18,11 @@ __all__ = [
     "DIRECTION_UP",
     "HONORIFICS",
     "INDEX_NAMES",
+    "LEVEL_CROSSINGS",
     "MODEL_WORDS",
     "MONTHS",
     "MONTH_ABBREVIATIONS",
+    "PHRASAL_UP_DOWN",
     "QUOTE_VERBS",
     "REFERENCE_NOUNS",
     "REFERENCE_WORDS",
@@ -115,6 +117,20 @@ DIRECTION_DOWN: Final = frozenset(
 # "raised" governs a number only through "by" ("raised prices by 5%"); "raised $5 million" is
 # an amount, not a move.
 DIRECTION_BY_ONLY: Final = frozenset(("raised", "raise", "raises", "raising"))
+# Verbs whose "up" / "down" is not a move: "make up 80 percent", "pick up two seats".
+PHRASAL_UP_DOWN: Final = frozenset(
+    (
+        "make", "makes", "made", "making", "pick", "picks", "picked", "picking", "take",
+        "takes", "took", "taking", "set", "sets", "setting", "sign", "signs", "signed",
+        "signing", "back", "backs", "backed", "backing", "break", "breaks", "broke", "breaking",
+        "shut", "shuts", "shutting", "show", "shows", "showed", "showing", "give", "gives",
+        "gave", "giving", "line", "lines", "lined", "sum", "sums", "summed", "turn", "turns",
+        "turned", "hand", "hands", "handed", "step", "steps", "stepped", "stepping",
+    )
+)  # fmt: skip
+# After a direction verb, these make the number a level crossed, not an amount moved:
+# "fell below 5 percent", "rose above $10".
+LEVEL_CROSSINGS: Final = frozenset(("below", "above"))
 # Words that may stand between a direction word and its number: "rose by about 3%", "fell as
 # much as 4%", "gained a further 2%".
 DIRECTION_FILLERS: Final = (

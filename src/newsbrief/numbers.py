@@ -133,9 +133,11 @@ from newsbrief.lexicon import (
     DIRECTION_FILLERS,
     DIRECTION_UP,
     INDEX_NAMES,
+    LEVEL_CROSSINGS,
     MODEL_WORDS,
     MONTH_ABBREVIATIONS,
     MONTHS,
+    PHRASAL_UP_DOWN,
     STREET_SUFFIXES,
     TIME_ZONES,
 )
@@ -1221,6 +1223,10 @@ def _governing_direction(text: str, start: int, floor: int) -> Direction | None:
     if word == "to":
         to = _UP_DOWN_TO.search(text, window, start)
         return _word_direction(to.group("w")) if to is not None else None
+    if word in ("up", "down") and not fillers:
+        verb = _LETTER_WORD.findall(text, window, m.start("w"))[-1:]
+        if verb and verb[0].lower() in PHRASAL_UP_DOWN:
+            return None  # "make up 80 percent", "pick up two seats"
     by = _BY.search(fillers) is not None
     if word not in DIRECTION_BY_ONLY or by:
         direction = _word_direction(word)
@@ -1243,6 +1249,8 @@ def _with_direction(
     "and sales by 3%"); a written sign on a change ("-1.3%", "+2"), but not on a measure
     ("-5C" is a level); a change whose values say so ("from 500 to 5,000").
     """
+    if mention.kind == "date" or mention.text.split(None, 1)[0].lower() in LEVEL_CROSSINGS:
+        return mention  # "gains from 2009 to 2012"; "fell below 5 percent" is a level
     floor = previous.end if previous is not None else 0
     direction = _governing_direction(text, mention.start, floor)
     if direction is None and previous is not None and previous.direction is not None:
