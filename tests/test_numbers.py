@@ -1420,3 +1420,31 @@ def test_phrasal_up_level_crossings_and_dates_have_no_direction(sentence: str, t
 
 def test_closing_up_is_still_a_move() -> None:
     assert one("The index ended up 0.4% on Friday.").direction == "up"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "lower", "value"),
+    [
+        ("Walls rose between A.D. 900 and 1150.", "between A.D. 900 and 1150", 900.0, 1150.0),
+        ("Between 1550 and 1850 the river froze often.", "Between 1550 and 1850", 1550.0, 1850.0),
+    ],
+)
+def test_years_outside_the_usual_span_pair_as_a_date_range(
+    sentence: str, text: str, lower: float, value: float
+) -> None:
+    mention = one(sentence)
+    assert (mention.text, mention.kind, mention.lower, mention.value) == (
+        text,
+        "date",
+        lower,
+        value,
+    )
+
+
+def test_an_era_makes_a_year() -> None:
+    assert (one("The city fell in 410 AD.").kind, one("It was built in AD 79.").text) == (
+        "date",
+        "AD 79",
+    )
+    assert one("It dates from 350 BC.").kind == "date"
+    assert one("The hall seats 1,200 people.").kind == "count"

@@ -16,6 +16,8 @@ __all__ = [
     "DIRECTION_DOWN",
     "DIRECTION_FILLERS",
     "DIRECTION_UP",
+    "ERAS_AFTER",
+    "ERAS_BEFORE",
     "HONORIFICS",
     "INDEX_NAMES",
     "LEVEL_CROSSINGS",
@@ -158,3 +160,6 @@ TIME_ZONES: Final = (
 )  # fmt: skip
 # A word after a number that makes it part of a model's name: "the 737 Max", "11 Pro".
 MODEL_WORDS: Final = ("Max", "Pro", "Plus", "Mini", "Ultra", "Dreamliner", "ZIP")
+# An era written with a number makes it a year of any size: "A.D. 1000", "350 BC".
+ERAS_BEFORE: Final = ("A.D.", "AD")
+ERAS_AFTER: Final = ("B.C.", "BC", "BCE", "B.C.E.", "A.D.", "AD", "CE")

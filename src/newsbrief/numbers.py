@@ -132,6 +132,8 @@ from newsbrief.lexicon import (
     DIRECTION_DOWN,
     DIRECTION_FILLERS,
     DIRECTION_UP,
+    ERAS_AFTER,
+    ERAS_BEFORE,
     INDEX_NAMES,
     LEVEL_CROSSINGS,
     MODEL_WORDS,
@@ -500,6 +502,8 @@ _STREET_AFTER: Final = re.compile(
     rf"(?:[{_HY}\u2013]\d+)?(?:\s+[A-Z][\w'\u2019{_HY}]*){{1,3}}?\s+"
     rf"(?:{_alternation(STREET_SUFFIXES)})\b"
 )
+_ERA_BEFORE: Final = re.compile(rf"(?<!\w)(?:{_alternation(ERAS_BEFORE)})\s+$")
+_ERA_AFTER: Final = re.compile(rf"\s+(?:{_alternation(ERAS_AFTER)})(?!\w)")
 # A model name after a number makes it part of the name: "the 737 Max", "iPhone 11 Pro".
 _MODEL_AFTER: Final = re.compile(rf"\s+(?:{_alternation(MODEL_WORDS)})(?![\w{_HY}])")
 # Four digits and a time zone: a 24-hour clock ("0401 GMT").
@@ -852,6 +856,12 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
         and qualifier not in _QUANTITY_QUALIFIERS
         and not (qualifier == "approximately" and q_words not in _TEMPORAL_APPROX)
     )
+    era = _ERA_BEFORE.search(text, max(floor, start - 8), start)
+    if not (tail.quantity or cur or att or sign or qualifier) and number.isdigit():
+        if era is not None:
+            is_year, q_start = True, era.start()  # "A.D. 1000" is one mention
+        elif _ERA_AFTER.match(text, tail.end) is not None:
+            is_year = True  # "350 BC"
     if is_year:
         kind = "date"
     atom = _Atom(
@@ -1016,11 +1026,25 @@ class _Pair:
     first: Decimal  # the first number, with a shared scale word applied
 
 
+def _may_be_year(atom: _Atom) -> bool:
+    """A bare whole number of three or four digits: a year when it pairs with one."""
+    return (
+        atom.digits
+        and atom.kind == "count"
+        and atom.qualifier is None
+        and atom.scale is None
+        and 100 <= atom.value <= 2100
+        and atom.value == atom.value.to_integral_value()
+    )
+
+
 def _pair(a: _Atom, b: _Atom) -> _Pair | None:
     """Whether two adjacent atoms can be one range or change, and what they share."""
     if not (a.rangeable and b.rangeable):
         return None
     if a.kind == "date" or b.kind == "date":
+        if (a.year or _may_be_year(a)) and (b.year or _may_be_year(b)) and a.value < b.value:
+            return _Pair("date", None, a.value)  # "between 1600 and 1900", "A.D. 1000 and 1260"
         if a.year and b.year:
             return _Pair("date", None, a.value)
         return None
