@@ -74,7 +74,9 @@ Rules
   "January 2020" and "Sept. 26, 2016" are one mention whose value is the year; "Sept. 26"
   and "26 September" have the day as value; "the 1990s", "the '90s", "mid-2016" -> the
   year; "2016-09-26" -> 2016.  Years in a range ("between 2010 and 2050", "from 2010 to
-  2020", "2016-17") make a date range, never a change.
+  2020", "2016-17") make a date range, never a change; so does a bare three- or
+  four-digit number paired with a year ("between 1600 and 1900").  An era makes a year of
+  any size: "A.D. 1000", "AD 79", "350 BC".
 * Ordinals, kind ``ordinal``: "first", "twenty-first", "3rd", "21st".  Not: "at first",
   "first lady", "first and foremost", "second-guess", "split second".
 * Times of day, kind ``other``: "10:30", "5 p.m.", "5pm"; value in decimal hours on a
