@@ -195,7 +195,9 @@ def test_seed_page_shows_summary_tables_issues_and_meta(seed_brief: Brief) -> No
     assert html.escape(seed_brief.summary) in page
     for heading in ("Claims", "Sources", "Figures", f"Issues · {len(seed_brief.issues)}"):
         assert f'<div class="nbb-h">{heading}</div>' in page
-    assert "<td>5,000 (at most; changed from 500)</td>" in page
+    # "5,000 (at most; changed from 500)"; "▲ 5,000 (up; ...)" once the pipeline passes the
+    # mention's direction to the figure.
+    assert re.search(r"<td>(\u25b2 )?5,000 \((up; )?at most; changed from 500\)</td>", page)
     assert "<td>several diplomats</td><td>anonymous</td><td></td><td>Reuters</td>" in page
     assert "via dropped: the sentence does not route the statement through it" in page
     meta = seed_brief.meta
