@@ -902,3 +902,16 @@ def test_every_gold_file_scores_perfectly_against_itself(gold_path: Path) -> Non
     for key in ("figures_f1", "sources_f1", "sources_via_accuracy", "sources_kind_accuracy"):
         assert m[key] == 1.0, key
     assert m["claims_coverage"] == m["claims_evidence_coverage"] == 1.0
+
+
+def test_direction_is_scored_only_where_the_gold_gives_it() -> None:
+    gold = {**GOLD, "figures": [dict(f) for f in GOLD["figures"]]}
+    gold["figures"][0]["direction"] = "up"  # from 14 to 37
+    gold["figures"][2]["direction"] = None  # About 1,200: no move
+    moved = perfect_figures()
+    moved[0] = moved[0].model_copy(update={"direction": "up"})
+    moved[2] = moved[2].model_copy(update={"direction": "down"})
+    m = score_brief(perfect_brief(figures=moved), gold)
+    assert m["figures_tp"] == 3  # a wrong direction does not unmatch a figure
+    assert (m["figures_direction_n"], m["figures_direction_agree"]) == (2, 1)
+    assert m["figures_direction_rate"] == pytest.approx(1 / 2)

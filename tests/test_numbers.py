@@ -317,8 +317,8 @@ def test_half_without_a_clear_fraction_is_not_a_fraction(sentence: str) -> None:
     assert all(m.unit != "fraction" for m in find_numbers(sentence))
 
 
-def test_number_parser_is_not_trusted_with_a_or_no_one() -> None:
-    # number_parser's own sentence parser turns "no one" into "no 1"; we do not.
+def test_a_and_no_one_are_not_numbers() -> None:
+    # A sentence parser such as number_parser turns "no one" into "no 1"; we do not.
     assert find_numbers("No one was hurt and someone called a doctor.") == []
     assert find_numbers("a") == []
     assert find_numbers("A man and a woman") == []
@@ -659,11 +659,23 @@ def test_ranges_have_lower_and_upper_and_between_qualifier(
     assert mention.change_from is None
 
 
-@pytest.mark.parametrize("sentence", ["The panel voted 19-15.", "They won 5 to 3 on Sunday."])
-def test_descending_pairs_are_scores_not_ranges(sentence: str) -> None:
-    mentions = find_numbers(sentence)
+def test_descending_pairs_are_scores_not_ranges() -> None:
+    mentions = find_numbers("They won 5 to 3 on Sunday.")
     assert len(mentions) == 2
     assert all(m.qualifier is None and m.lower is None for m in mentions)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The panel voted 19-15.",
+        "The tie ended 1-1 after extra time.",
+        "The hosts led 3\u20130 at the break.",
+        "The game was tied at 77-77 with a minute left.",
+    ],
+)
+def test_dashed_scores_and_tallies_are_not_figures(sentence: str) -> None:
+    assert find_numbers(sentence) == []
 
 
 def test_range_needs_compatible_units() -> None:
@@ -939,7 +951,7 @@ def test_mentions_are_sorted_and_disjoint_in_a_busy_sentence() -> None:
         "the 1990s: from 3% to 5%, 19-15, 10:30, Sept. 26, 2016, twenty-first, hundreds."
     )
     mentions = find_numbers(text)
-    assert len(mentions) == 13
+    assert len(mentions) == 11  # "19-15" is a tally, not a figure
     for first, second in itertools.pairwise(mentions):
         assert first.end <= second.start
 
@@ -1177,3 +1189,262 @@ def test_currency_with_scale_is_exact(amount: Decimal, scale: tuple[str, int]) -
     assert mention.text == written
     assert mention.value == float(amount * factor)
     assert (mention.kind, mention.unit) == ("money", "USD")
+
+
+# --------------------------------------------------------------------------------------
+# Direction: which way a number moved
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "direction"),
+    [
+        ("Shares in the miner rose 4% on Tuesday.", "4%", "up"),
+        ("The bakery's sales climbed by about 12 percent last year.", "about 12 percent", "up"),
+        ("Ticket prices were down 40 cents from the spring.", "40 cents", "down"),
+        ("The carrier cut 1,200 jobs in the spring.", "1,200", "down"),
+        ("The regulator lost as much as 3% of its budget.", "as much as 3%", "down"),
+        ("The council will grow its reserves by 8% next year.", "8%", "up"),
+        ("The mill cut its workforce by 300 this year.", "300", "down"),
+        ("The union raised its demand by 2 percent.", "2 percent", "up"),
+        ("The lake can dip down to 4 degrees in winter.", "4 degrees", "down"),
+        ("The bond index slipped a further 0.3% on Friday.", "0.3%", "down"),
+    ],
+)
+def test_direction_word_before_the_number_sets_direction(
+    sentence: str, text: str, direction: str
+) -> None:
+    mention = next(m for m in find_numbers(sentence) if m.text == text)
+    assert mention.direction == direction
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        ("The charity raised $4 million for the clinic.", "$4 million"),  # an amount, not a move
+        ("Fares will be up to €3 on the night bus.", "up to €3"),  # a bound
+        ("Unemployment fell to 5% in March.", "5%"),  # a level
+        ("Inflation rose to 3.1 percent.", "3.1 percent"),
+        ("The queue came down to 12 people by noon.", "12"),
+        ("The striker added a 30-yard goal late on.", "30"),
+        ("About 400 people attended the meeting.", "About 400"),
+    ],
+)
+def test_level_bound_or_amount_has_no_direction(sentence: str, text: str) -> None:
+    mention = next(m for m in find_numbers(sentence) if m.text == text)
+    assert mention.direction is None
+
+
+def test_amount_after_direction_verb_then_level_are_two_mentions() -> None:
+    found = find_numbers("The harbour index gained 1.4 percent to 2,318.50 on Monday.")
+    assert [(m.text, m.value, m.direction) for m in found] == [
+        ("1.4 percent", 1.4, "up"),
+        ("2,318.50", 2318.5, None),
+    ]
+    found = find_numbers("Exports increased by $2.5 billion to $88.1 billion.")
+    assert [(m.value, m.direction, m.qualifier) for m in found] == [
+        (2.5e9, "up", None),
+        (8.81e10, None, None),
+    ]
+
+
+def test_bare_range_after_direction_verb_stays_a_range() -> None:
+    mention = one("Night temperatures dropped by 2 to 3 degrees.")
+    assert (mention.lower, mention.value, mention.qualifier) == (2.0, 3.0, "between")
+    assert mention.direction == "down"
+
+
+def test_or_continuation_and_ellipsis_inherit_the_direction() -> None:
+    found = find_numbers("The FTSE lost 85 points, or 1.1%, and the DAX 0.4%.")
+    assert [m.direction for m in found][:2] == ["down", "down"]
+    found = find_numbers("Profit rose 9% and revenue by 4%.")
+    assert [m.direction for m in found] == ["up", "up"]
+
+
+def test_change_from_values_gives_direction() -> None:
+    assert one("The fare went from €2.10 to €2.60.").direction == "up"
+    assert one("Membership went from 900 to 450.").direction == "down"
+    assert one("Prices ranged from 10 to 20 euros.").direction is None
+
+
+# --------------------------------------------------------------------------------------
+# Forms seen in wire copy: glued units, currency prefixes, signs, labels, clocks
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "kind", "unit"),
+    [
+        ("a 512GB model", 512.0, "measure", "GB"),
+        ("a 2.4GHz chip", 2.4, "measure", "GHz"),
+        ("a 100Mbps line", 100.0, "measure", "Mbps"),
+        ("a 5000mAh battery", 5000.0, "measure", "mAh"),
+        ("a 250mg dose", 250.0, "measure", "mg"),
+        ("a 400bhp engine", 400.0, "measure", "bhp"),
+        ("a 300 hp engine", 300.0, "measure", "hp"),
+        ("a 45m2 flat", 45.0, "measure", "m2"),
+        ("a high of 31C on Sunday", 31.0, "measure", "°C"),
+        ("lows of -4C overnight", -4.0, "measure", "°C"),
+        ("a 600 sq m unit", 600.0, "measure", "m2"),
+        ("sales fell 3pc", 3.0, "percent", "%"),
+        ("margins of 2.5 pc", 2.5, "percent", "%"),
+        ("the 1.4m tonnes shipped", 1_400_000.0, "measure", "t"),
+        ("2.1M streams", 2_100_000.0, "count", None),
+        ("a 400m race", 400.0, "measure", "m"),
+        ("4 hundred million people", 400_000_000.0, "count", None),
+        ("a mass of 5.97×10^24 kilograms", 5.97e24, "measure", "kg"),
+        ("a wavelength of 6.5 x 10−7 metres", 6.5e-7, "measure", "m"),
+    ],
+)
+def test_glued_units_scales_and_powers_of_ten(
+    phrase: str, value: float, kind: str, unit: str | None
+) -> None:
+    mention = one(phrase)
+    assert mention.value == pytest.approx(value)
+    assert (mention.kind, mention.unit) == (kind, unit)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "unit"),
+    [
+        ("priced at RM450,000", 450_000.0, "MYR"),
+        ("profit of HK $2.1 billion", 2.1e9, "HKD"),
+        ("a fee of US $40", 40.0, "USD"),
+        ("a bid of C $6 a share", 6.0, "CAD"),
+        ("raised S$12 million", 12e6, "SGD"),
+        ("worth R$3 billion", 3e9, "BRL"),
+    ],
+)
+def test_currency_prefixes_set_the_currency(phrase: str, value: float, unit: str) -> None:
+    mention = one(phrase)
+    assert (mention.value, mention.kind, mention.unit) == (value, "money", unit)
+
+
+def test_negative_numbers_and_minus() -> None:
+    assert one("Nights reach minus 40 degrees.").value == -40.0
+    assert one("Nights reach minus-40 degrees.").value == -40.0
+    assert one("Nights reach minus-40 degrees.").direction is None  # a level
+    found = find_numbers("Close: FTSE -0.8% DAX +1.2%")
+    assert [(m.value, m.direction) for m in found] == [(-0.8, "down"), (1.2, "up")]
+
+
+def test_sub_prefix_is_less_than() -> None:
+    mention = one("demand for sub-200 sq m shops")
+    assert (mention.value, mention.qualifier, mention.unit) == (200.0, "less_than", "m2")
+
+
+@pytest.mark.parametrize("symbol", ["~", "\u2248 "])
+def test_tilde_means_about(symbol: str) -> None:
+    mention = one(f"a crowd of {symbol}300 fans")
+    assert (mention.value, mention.qualifier) == (300.0, "approximately")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Shares in the S&P 500 were flat.",
+        "The Stoxx 50 and the FTSE 100 opened late.",
+        "It joined the Fortune 500 list.",
+        "The series went to Game 7.",
+        "A category 4 storm is due.",
+        "The airline grounded its 737 Max jets.",
+        "The iPhone 15 Pro and 15 Pro Max ship today.",
+        "The office at 21 Quay Street is closed.",
+        "Units 4-6 Mill Lane were sold.",
+    ],
+)
+def test_names_and_addresses_are_not_figures(sentence: str) -> None:
+    assert find_numbers(sentence) == []
+
+
+def test_four_digits_and_a_time_zone_are_a_clock_time() -> None:
+    mention = one("The order took effect at 0930 GMT on Friday.")
+    assert (mention.value, mention.kind, mention.unit) == (9.5, "other", None)
+    assert one("The mill made 1930 tonnes.").value == 1930.0
+
+
+def test_conversion_in_brackets_takes_the_qualifier_and_direction() -> None:
+    found = find_numbers("The birds fly more than 200 kilometres (124 miles) a day.")
+    assert [(m.value, m.qualifier) for m in found] == [(200.0, "more_than"), (124.0, "more_than")]
+    found = find_numbers("Water levels fell 2 metres (6.6 feet).")
+    assert [m.direction for m in found] == ["down", "down"]
+    found = find_numbers("It sold 45 million pesos ($2.4 million) of bonds.")
+    assert [m.qualifier for m in found] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value"),
+    [
+        ("sixty-two hundred thousand", 6_200_000.0),
+        ("a hundred and twelve", 112.0),
+        ("two million three hundred thousand", 2_300_000.0),
+        ("nine hundred billion", 9e11),
+    ],
+)
+def test_worded_numbers_sum_their_groups(phrase: str, value: float) -> None:
+    assert one(phrase).value == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value"),
+    [
+        ("The 9 Supreme Court justices heard it.", "9", 9.0),
+        ("A $5 fee applies.", "$5", 5.0),
+        ("Profit at 3M rose.", None, None),
+        ("The club signed 3 Premier League players.", "3", 3.0),
+    ],
+)
+def test_new_rules_leave_ordinary_phrasings_alone(
+    sentence: str, text: str | None, value: float | None
+) -> None:
+    found = find_numbers(sentence)
+    if text is None:
+        assert found == []
+    else:
+        assert [(m.text, m.value) for m in found] == [(text, value)]
+        assert found[0].unit in (None, "USD")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        ("Pensioners make up about 30 percent of riders.", "about 30 percent"),
+        ("The party hopes to pick up three seats.", "three"),
+        ("Unemployment has fallen below 4 percent.", "below 4 percent"),
+        ("The index rose above 9,000 for the first time.", "above 9,000"),
+        ("Profits grew from 2015 to 2019.", "from 2015 to 2019"),
+    ],
+)
+def test_phrasal_up_level_crossings_and_dates_have_no_direction(sentence: str, text: str) -> None:
+    mention = next(m for m in find_numbers(sentence) if m.text == text)
+    assert mention.direction is None
+
+
+def test_closing_up_is_still_a_move() -> None:
+    assert one("The index ended up 0.4% on Friday.").direction == "up"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "lower", "value"),
+    [
+        ("Walls rose between A.D. 900 and 1150.", "between A.D. 900 and 1150", 900.0, 1150.0),
+        ("Between 1550 and 1850 the river froze often.", "Between 1550 and 1850", 1550.0, 1850.0),
+    ],
+)
+def test_years_outside_the_usual_span_pair_as_a_date_range(
+    sentence: str, text: str, lower: float, value: float
+) -> None:
+    mention = one(sentence)
+    assert (mention.text, mention.kind, mention.lower, mention.value) == (
+        text,
+        "date",
+        lower,
+        value,
+    )
+
+
+def test_an_era_makes_a_year() -> None:
+    assert (one("The city fell in 410 AD.").kind, one("It was built in AD 79.").text) == (
+        "date",
+        "AD 79",
+    )
+    assert one("It dates from 350 BC.").kind == "date"
+    assert one("The hall seats 1,200 people.").kind == "count"

@@ -6,12 +6,13 @@ import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 import newsbrief
 from newsbrief.brief import Brief, Claim, Figure, Issue, Meta, Source, Span
-from newsbrief.render import brief_to_html
+from newsbrief.render import brief_to_html, describe_figure
 
 from .conftest import FIXTURES
 
@@ -194,7 +195,9 @@ def test_seed_page_shows_summary_tables_issues_and_meta(seed_brief: Brief) -> No
     assert html.escape(seed_brief.summary) in page
     for heading in ("Claims", "Sources", "Figures", f"Issues · {len(seed_brief.issues)}"):
         assert f'<div class="nbb-h">{heading}</div>' in page
-    assert "<td>5,000 (at most; changed from 500)</td>" in page
+    # "5,000 (at most; changed from 500)"; "▲ 5,000 (up; ...)" once the pipeline passes the
+    # mention's direction to the figure.
+    assert re.search(r"<td>(\u25b2 )?5,000 \((up; )?at most; changed from 500\)</td>", page)
     assert "<td>several diplomats</td><td>anonymous</td><td></td><td>Reuters</td>" in page
     assert "via dropped: the sentence does not route the statement through it" in page
     meta = seed_brief.meta
@@ -320,3 +323,32 @@ def test_figures_nest_inside_their_claims_with_layered_styles(seed_brief: Brief)
     assert ".nbb .nbb-claim{background:" in page
     assert ".nbb .nbb-source{text-decoration:underline" in page
     assert ".nbb .nbb-figure{font-weight:700;border:" in page
+
+
+def _moved_brief(direction: Literal["up", "down"] | None) -> Brief:
+    article = "Fares rose 4% on Monday."
+    return Brief(
+        article=article,
+        summary="s",
+        figures=[
+            Figure(
+                id="f1",
+                value=4,
+                unit="%",
+                kind="percent",
+                direction=direction,
+                evidence=_span(article, "4%"),
+            )
+        ],
+        meta=META,
+    )
+
+
+def test_figure_direction_is_shown_beside_its_value_in_every_view() -> None:
+    brief = _moved_brief("up")
+    assert describe_figure(brief.figures[0]) == "\u25b2 4 % (up)"
+    assert "\u25b2 4 % (up)" in brief.to_markdown()
+    assert "\u25b2 4 % (up)" in brief_to_html(brief)
+    down = describe_figure(_moved_brief("down").figures[0])
+    assert down == "\u25bc 4 % (down)"
+    assert describe_figure(_moved_brief(None).figures[0]) == "4 %"

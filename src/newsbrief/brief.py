@@ -19,6 +19,7 @@ SourceKind = Literal[
 Modality = Literal["asserted", "hedged", "denied"]
 FigureKind = Literal["count", "money", "percent", "measure", "date", "ordinal", "other"]
 Qualifier = Literal["approximately", "at_least", "at_most", "more_than", "less_than", "between"]
+Direction = Literal["up", "down"]
 
 
 class _Frozen(BaseModel):
@@ -63,7 +64,11 @@ class Claim(_Frozen):
 
 
 class Figure(_Frozen):
-    """A number that matters; ``value`` is parsed by code from ``evidence.text``."""
+    """A number that matters; ``value`` is parsed by code from ``evidence.text``.
+
+    ``direction`` says which way it moved ("shares rose 3%" -> "up"), read by code from the
+    words that govern the number; None for a level, a bound or a plain amount.
+    """
 
     id: str
     value: float
@@ -73,6 +78,7 @@ class Figure(_Frozen):
     qualifier: Qualifier | None = None
     change_from: float | None = None
     lower: float | None = None
+    direction: Direction | None = None
     evidence: Span
 
 

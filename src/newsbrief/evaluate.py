@@ -34,8 +34,11 @@ is used at most once.  ``figures_tp`` = matched pairs, ``figures_fp`` = unmatche
 ``figures_fn`` = unmatched gold; precision, recall and F1 follow.  ``figures_counts_rate``
 (informational, lenient) is the share of matched figures whose predicted ``counts``
 shares at least one content word with the gold ``counts`` (words are ``\\w+`` runs,
-casefolded, stop words removed; a missing ``counts`` never agrees).  ``unit``, ``kind``,
-``qualifier`` and ``lower`` are not scored.
+casefolded, stop words removed; a missing ``counts`` never agrees).  ``figures_direction_rate``
+(informational) is the share of matched figures whose gold has a ``direction`` key ("up",
+"down" or null) and whose predicted ``direction`` equals it; golds without the key are left
+out (``figures_direction_n`` counts those with it).  ``unit``, ``kind``, ``qualifier`` and
+``lower`` are not scored.
 
 *Sources.*  Names are normalised: Unicode NFC, curly apostrophes (U+2019, U+2018, U+02BC)
 made straight, casefolded, possessives stripped (``x's`` -> ``x``, ``xs'`` -> ``xs``),
@@ -183,6 +186,7 @@ _RATIO_KEYS: Final = frozenset(
         "figures_recall",
         "figures_f1",
         "figures_counts_rate",
+        "figures_direction_rate",
         "sources_precision",
         "sources_recall",
         "sources_f1",
@@ -358,6 +362,10 @@ def _finish(m: Metrics) -> Metrics:
         p, r, f = _prf(int(m["figures_tp"]), int(m["figures_fp"]), int(m["figures_fn"]))
         m.update(figures_precision=p, figures_recall=r, figures_f1=f)
         m["figures_counts_rate"] = _rate(m["figures_counts_agree"], m["figures_tp"])
+        if "figures_direction_n" in m:
+            m["figures_direction_rate"] = _rate(
+                m["figures_direction_agree"], m["figures_direction_n"]
+            )
     if "sources_tp" in m:
         p, r, f = _prf(int(m["sources_tp"]), int(m["sources_fp"]), int(m["sources_fn"]))
         m.update(sources_precision=p, sources_recall=r, sources_f1=f)
@@ -435,6 +443,10 @@ def score_brief(brief: Brief, gold: Mapping[str, Any]) -> Metrics:
         )
         for p, g in fig_matched.items()
     )
+    with_direction = [(p, g) for p, g in fig_matched.items() if "direction" in gold_figures[g]]
+    direction_agree = sum(
+        brief.figures[p].direction == gold_figures[g]["direction"] for p, g in with_direction
+    )
 
     # Sources.
     gold_sources: Sequence[Mapping[str, Any]] = gold.get("sources") or []
@@ -481,6 +493,8 @@ def score_brief(brief: Brief, gold: Mapping[str, Any]) -> Metrics:
         "figures_fp": len(brief.figures) - n_fig_tp,
         "figures_fn": len(gold_figures) - n_fig_tp,
         "figures_counts_agree": counts_agree,
+        "figures_direction_n": len(with_direction),
+        "figures_direction_agree": direction_agree,
         "sources_gold": len(gold_sources),
         "sources_predicted": len(brief.sources),
         "sources_tp": n_src_tp,

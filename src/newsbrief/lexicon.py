@@ -12,13 +12,25 @@ from typing import Final
 __all__ = [
     "ACADEMIC_HONORIFICS",
     "CONTEXT_PRONOUNS",
+    "DIRECTION_BY_ONLY",
+    "DIRECTION_DOWN",
+    "DIRECTION_FILLERS",
+    "DIRECTION_UP",
+    "ERAS_AFTER",
+    "ERAS_BEFORE",
     "HONORIFICS",
+    "INDEX_NAMES",
+    "LEVEL_CROSSINGS",
+    "MODEL_WORDS",
     "MONTHS",
     "MONTH_ABBREVIATIONS",
+    "PHRASAL_UP_DOWN",
     "QUOTE_VERBS",
     "REFERENCE_NOUNS",
     "REFERENCE_WORDS",
     "SPEECH_VERBS",
+    "STREET_SUFFIXES",
+    "TIME_ZONES",
 ]
 
 MONTHS: Final = (
@@ -71,3 +83,83 @@ REFERENCE_NOUNS: Final = (
 )  # fmt: skip
 # The words a rewrite of such a claim may replace; every other word of the claim stays.
 REFERENCE_WORDS: Final = frozenset({*CONTEXT_PRONOUNS, "him", "them", "the", *REFERENCE_NOUNS})
+
+# Words that say which way a number moved when they govern it ("shares rose 3%", "down 40
+# cents", "cut by 5,000 jobs").  "up" and "down" are here too: "up to" / "down to" is read
+# as a bound or a level unless a verb of motion comes first ("dip down to").
+DIRECTION_UP: Final = frozenset(
+    (
+        "rose", "rise", "rises", "risen", "rising", "up", "increased", "increase", "increases",
+        "increasing", "gained", "gain", "gains", "gaining", "climbed", "climb", "climbs",
+        "climbing", "jumped", "jump", "jumps", "jumping", "grew", "grow", "grows", "growing",
+        "grown", "added", "add", "adds", "adding", "advanced", "advance", "advances",
+        "advancing", "surged", "surge", "surges", "surging", "soared", "soar", "soars",
+        "soaring", "raised", "raise", "raises", "raising", "lifted", "lift", "lifts", "higher",
+        "rallied", "rally", "rallies", "rallying", "spiked", "spike", "spikes", "spiking",
+        "upward", "upwards", "boosted", "boost", "boosts", "boosting", "expanded", "expand",
+        "expands", "expanding",
+    )
+)  # fmt: skip
+DIRECTION_DOWN: Final = frozenset(
+    (
+        "fell", "fall", "falls", "fallen", "falling", "down", "dropped", "drop", "drops",
+        "dropping", "declined", "decline", "declines", "declining", "lost", "lose", "loses",
+        "losing", "slid", "slide", "slides", "sliding", "slipped", "slip", "slips", "slipping",
+        "slumped", "slump", "slumps", "slumping", "plunged", "plunge", "plunges", "plunging",
+        "tumbled", "tumble", "tumbles", "tumbling", "sank", "sink", "sinks", "sinking", "sunk",
+        "cut", "cuts", "cutting", "lower", "lowered", "lowers", "lowering", "decreased",
+        "decrease", "decreases", "decreasing", "shed", "sheds", "shedding", "dipped", "dip",
+        "dips", "dipping", "shrank", "shrink", "shrinks", "shrinking", "shrunk", "eased",
+        "ease", "eases", "easing", "downward", "downwards", "reduced", "reduce", "reduces",
+        "reducing", "plummeted", "plummet", "plummets", "plummeting", "retreated", "retreat",
+        "retreats", "retreating", "contracted", "contract", "contracts", "contracting",
+        "slashed", "slash", "slashes", "slashing",
+    )
+)  # fmt: skip
+# "raised" governs a number only through "by" ("raised prices by 5%"); "raised $5 million" is
+# an amount, not a move.
+DIRECTION_BY_ONLY: Final = frozenset(("raised", "raise", "raises", "raising"))
+# Verbs whose "up" / "down" is not a move: "make up 80 percent", "pick up two seats".
+PHRASAL_UP_DOWN: Final = frozenset(
+    (
+        "make", "makes", "made", "making", "pick", "picks", "picked", "picking", "take",
+        "takes", "took", "taking", "set", "sets", "setting", "sign", "signs", "signed",
+        "signing", "back", "backs", "backed", "backing", "break", "breaks", "broke", "breaking",
+        "shut", "shuts", "shutting", "show", "shows", "showed", "showing", "give", "gives",
+        "gave", "giving", "line", "lines", "lined", "sum", "sums", "summed", "turn", "turns",
+        "turned", "hand", "hands", "handed", "step", "steps", "stepped", "stepping",
+    )
+)  # fmt: skip
+# After a direction verb, these make the number a level crossed, not an amount moved:
+# "fell below 5 percent", "rose above $10".
+LEVEL_CROSSINGS: Final = frozenset(("below", "above"))
+# Words that may stand between a direction word and its number: "rose by about 3%", "fell as
+# much as 4%", "gained a further 2%".
+DIRECTION_FILLERS: Final = (
+    "by", "about", "around", "roughly", "nearly", "almost", "some", "just", "only", "another",
+    "a further", "as much as", "as many as", "more than", "less than", "over",
+    "under", "at least", "up to", "slightly", "sharply", "marginally", "steeply",
+)  # fmt: skip
+
+# Names a number belongs to, not a figure: "the S&P 500", "Stoxx 50", "the FTSE 100".
+INDEX_NAMES: Final = (
+    "S&P", "S P", "SP", "sp", "S&P/ASX", "S&P/TSX", "Stoxx", "STOXX", "Euro Stoxx", "Nasdaq",
+    "NASDAQ", "nasdaq", "FTSE", "ftse", "Russell", "Nikkei", "ASX", "Fortune", "MSCI", "CSI",
+    "Hang Seng", "DJIA",
+)  # fmt: skip
+# The last word of a street address ("12 Harbour Road"): its number is not a figure.  Not
+# "Court" or "Close": "the 9 Supreme Court justices" is a count.
+STREET_SUFFIXES: Final = (
+    "Road", "Rd", "Street", "St", "Avenue", "Ave", "Lane", "Ln", "Drive", "Boulevard", "Blvd",
+    "Place", "Square", "Terrace", "Crescent", "Parade",
+)  # fmt: skip
+# After four digits, a time zone makes a 24-hour clock time ("0401 GMT").
+TIME_ZONES: Final = (
+    "GMT", "UTC", "BST", "CET", "CEST", "EET", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST",
+    "PDT", "JST", "IST", "AEST", "AEDT", "SGT", "HKT", "local time",
+)  # fmt: skip
+# A word after a number that makes it part of a model's name: "the 737 Max", "11 Pro".
+MODEL_WORDS: Final = ("Max", "Pro", "Plus", "Mini", "Ultra", "Dreamliner", "ZIP")
+# An era written with a number makes it a year of any size: "A.D. 1000", "350 BC".
+ERAS_BEFORE: Final = ("A.D.", "AD")
+ERAS_AFTER: Final = ("B.C.", "BC", "BCE", "B.C.E.", "A.D.", "AD", "CE")

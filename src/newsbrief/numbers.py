@@ -33,11 +33,12 @@ Rules
   "miles", "hours", "years", ...).  Durations are measures; one in two units is one
   measure in the smaller ("four years and eight months" -> 56 months).
 * Number words (any case): "Fourteen", "twenty-three", "one hundred and five", "nine
-  million", "a million", "a dozen".  Where a phrase starts and ends is always decided
-  here, never by `number_parser` (its sentence parser turns "no one" into "no 1" and it
-  does not know "a million" or "a dozen"); multi-word phrases are then valued by
-  `number_parser.parse_number` ("a"/"an" read as "one"), single words by a table.  Words
-  inside words never match ("often", "money", "Tennessee").
+  million", "a million", "a dozen".  Where a phrase starts and ends is decided by the
+  scanner; its value is summed here over the words the scanner accepted ("a"/"an" read
+  as one, "hundred" multiplies the group before it, a scale word closes a group), so
+  "sixty-two hundred thousand" is 6,200,000.  (number_parser, used before, turned "no
+  one" into "no 1", did not know "a hundred" inside a phrase, and took about 1 ms a
+  phrase.)  Words inside words never match ("often", "money", "Tennessee").
 * "one" is not a number when it is a pronoun or an idiom: after a determiner ("no one",
   "the one", "any one", "each one"), before "another" / "'s" / a modal verb ("one could
   argue"), "one by one", "one or another", "at one point/time", "one-on-one",
@@ -73,7 +74,9 @@ Rules
   "January 2020" and "Sept. 26, 2016" are one mention whose value is the year; "Sept. 26"
   and "26 September" have the day as value; "the 1990s", "the '90s", "mid-2016" -> the
   year; "2016-09-26" -> 2016.  Years in a range ("between 2010 and 2050", "from 2010 to
-  2020", "2016-17") make a date range, never a change.
+  2020", "2016-17") make a date range, never a change; so does a bare three- or
+  four-digit number paired with a year ("between 1600 and 1900").  An era makes a year of
+  any size: "A.D. 1000", "AD 79", "350 BC".
 * Ordinals, kind ``ordinal``: "first", "twenty-first", "3rd", "21st".  Not: "at first",
   "first lady", "first and foremost", "second-guess", "split second".
 * Times of day, kind ``other``: "10:30", "5 p.m.", "5pm"; value in decimal hours on a
@@ -81,34 +84,80 @@ Rules
 * Hyphenated compounds: "a 15-year-old", "5,000-strong", "two-day summit" give the number
   alone as text (15, 5000, 2); a unit word in the compound still sets kind and unit
   ("-year-old" -> years).  "$5-million" and "5-percent" keep the compound in the text.
+* Signs and notation: "-1.3%", "+2%", "minus 40", "minus-130" are negative or positive;
+  "sub-300" is ``less_than``; "~300" and "≈ 32" are ``approximately``; "1.99×10−30" and
+  "3 x 10^8" are powers of ten; "1.2m tonnes", "5m euros" and "4.3M" are millions (a bare
+  "400m" is metres, "3M" a company); "4 hundred million" -> 4e8; "0401 GMT" (four digits
+  and a time zone) is a time of day.
 * Not numbers: parts of names and codes ("COVID-19", "F-16", "G7", "EB-5", "H-1B", "5G"),
   slashed forms ("9/11", "24/7"), labels after "Article", "Route", "Chapter", "Flight",
-  "No.", "#", "number" and the like ("Article 5", "Route 66", "the number one issue").
+  "Game", "No.", "#", "number" and the like ("Article 5", "Route 66", "the number one
+  issue"), index names ("S&P 500", "FTSE 100"; but "FTSE -0.6%" is a move), a number
+  before a model word ("737 Max", "11 Pro"), street addresses ("575 Harbour Road"), and
+  dashed scores and tallies whose first number is not smaller ("2-2", "a 19-15 vote").
+* A conversion in brackets takes the qualifier and direction of what it converts: "more
+  than 100 km (60 miles)" -> 60 miles, ``more_than``.
+
+Direction
+---------
+``direction`` is "up", "down" or None, read from the words that govern the number
+(`lexicon.DIRECTION_UP` / `DIRECTION_DOWN`): a direction word right before it, past fillers
+("rose 3%", "fell by about 4%", "down 40 cents", "slipped a further 0.3%"); "raised" only
+through "by" ("raised $5 million" is an amount); a direction verb up to four words before
+"by X" ("cut its workforce by 300"); "up to" / "down to" only after a verb of motion ("dip
+down to"); ", or 0.6%" and ", and sales by 3%" move like the mention before them; a written
+sign on anything but a measure; a change by its values ("from 500 to 5,000" is up).  A
+level reached gets none ("fell to 5%").  After a direction word, "X to Y" whose X carries
+its own unit or scale is two mentions, an amount and a level ("gained 0.7 percent to
+6,327.80"); a bare "dropped by 1 to 1.5 degrees" stays a range.  Nouns are not read ("a
+24% rise", "an increase of 5%"), nor comparatives after the number ("38% less common").
 
 Known limits: "one" as a pronoun far from any cue ("an open question, though one soon to
 be answered") still counts 1; "2000 people" written without a comma is read as a year;
 "20 pounds" is weight even in a British text; "300m" without a currency sign is metres;
-"a second" meaning a moment is an ordinal; "the 20s" (decade of life), negative numbers
-and phone numbers are not handled; "10:30" may be a score, not a time; "from 3 apples to 5
-pears" is read as one change.
+"a second" meaning a moment is an ordinal; "the 20s" (decade of life) and phone numbers
+are not handled; "10:30" may be a score, not a time; "from 3 apples to 5 pears" is read as
+one change; "cents" are hundredths of the main unit ("63 cents" -> 0.63); vague plurals
+are lower bounds, not ranges ("dozens" -> 12, ``at_least``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Final, Literal
 
-from number_parser import parse_number as _number_parser_parse
+from newsbrief.lexicon import (
+    DIRECTION_BY_ONLY,
+    DIRECTION_DOWN,
+    DIRECTION_FILLERS,
+    DIRECTION_UP,
+    ERAS_AFTER,
+    ERAS_BEFORE,
+    INDEX_NAMES,
+    LEVEL_CROSSINGS,
+    MODEL_WORDS,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    PHRASAL_UP_DOWN,
+    STREET_SUFFIXES,
+    TIME_ZONES,
+)
 
-from newsbrief.lexicon import MONTH_ABBREVIATIONS, MONTHS
-
-__all__ = ["FigureKind", "NumberMention", "Qualifier", "find_numbers", "parse_number"]
+__all__ = [
+    "Direction",
+    "FigureKind",
+    "NumberMention",
+    "Qualifier",
+    "find_numbers",
+    "parse_number",
+]
 
 Qualifier = Literal["approximately", "at_least", "at_most", "more_than", "less_than", "between"]
 FigureKind = Literal["count", "money", "percent", "measure", "date", "ordinal", "other"]
+Direction = Literal["up", "down"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +173,7 @@ class NumberMention:
     lower: float | None
     kind: FigureKind
     unit: str | None
+    direction: Direction | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -193,8 +243,9 @@ _VAGUE_PLURALS: Final = {
 }
 
 _CURRENCY_SIGNS: Final = {
-    "$": "USD", "us$": "USD", "u.s.$": "USD", "u.s. $": "USD", "c$": "CAD", "a$": "AUD",
-    "hk$": "HKD", "nz$": "NZD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
+    "$": "USD", "us$": "USD", "u.s.$": "USD", "c$": "CAD", "a$": "AUD",
+    "hk$": "HKD", "nz$": "NZD", "s$": "SGD", "r$": "BRL", "nt$": "TWD", "rm": "MYR",
+    "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
 }
 _CURRENCY_CODES: Final = (
     "USD", "EUR", "GBP", "JPY", "CNY", "INR", "IQD", "CHF", "CAD", "AUD", "RUB", "HKD",
@@ -233,11 +284,23 @@ _UNIT_WORDS: Final = {
     "days": "days", "day": "days", "weeks": "weeks", "week": "weeks", "months": "months",
     "month": "months", "years": "years", "year": "years", "yrs": "years", "decades": "decades",
     "decade": "decades", "centuries": "centuries", "century": "centuries",
+    "fahrenheit": "°F", "celsius": "°C", "gigabytes": "GB", "gigabyte": "GB", "gb": "GB",
+    "megabytes": "MB", "megabyte": "MB", "mb": "MB", "terabytes": "TB", "terabyte": "TB",
+    "mbps": "Mbps", "gbps": "Gbps", "ghz": "GHz", "mhz": "MHz", "hz": "Hz",
+    "hertz": "Hz", "mah": "mAh", "horsepower": "hp", "hp": "hp", "bhp": "bhp", "mg": "mg",
+    "milligrams": "mg", "milligram": "mg", "ml": "ml", "millilitres": "ml", "milliliters": "ml",
+    "sq m": "m2", "sqm": "m2", "square metres": "m2", "square meters": "m2", "m2": "m2",
+    "sq ft": "sq ft", "square feet": "sq ft", "square foot": "sq ft",
 }
 # Unit abbreviations written against the digits (case-sensitive: "5G" is not grams).
 _ATTACHED_UNITS: Final = {
     "km": "km", "kms": "km", "Km": "km", "KM": "km", "m": "m", "cm": "cm", "mm": "mm",
     "mi": "miles", "ft": "ft", "kg": "kg", "kgs": "kg", "Kg": "kg", "g": "g", "lb": "lb",
+    "mg": "mg", "mL": "ml", "m2": "m2", "m²": "m2", "km2": "km2", "km²": "km2", "sqm": "m2",
+    "GB": "GB", "MB": "MB", "TB": "TB", "KB": "KB", "Gb": "Gb", "Mb": "Mb", "Mbps": "Mbps",
+    "Gbps": "Gbps", "kbps": "kbps", "GHz": "GHz", "Ghz": "GHz", "MHz": "MHz", "Mhz": "MHz",
+    "kHz": "kHz", "Hz": "Hz", "mAh": "mAh", "hp": "hp", "bhp": "bhp", "degF": "°F",
+    "degC": "°C", "C": "°C", "F": "°F",
     "lbs": "lb", "oz": "oz", "l": "l", "ml": "ml", "ha": "ha", "mph": "mph", "kph": "km/h",
     "kmh": "km/h", "MW": "MW", "GW": "GW", "kW": "kW", "kWh": "kWh", "MWh": "MWh", "GWh": "GWh",
 }
@@ -316,23 +379,22 @@ _WORD_START: Final = rf"(?<![\w{_HY}])"
 _NUM: Final = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _NUM_END: Final = r"(?![\w]|[.,/:]\d)"
 _CUR_PREFIX: Final = (
-    r"(?:US\$|U\.S\.\s?\$|[CA]\$|HK\$|NZ\$|[$£€¥₹]|(?:" + "|".join(_CURRENCY_CODES) + r")\s?)"
+    r"(?:(?:US|U\.S\.|HK|NZ|NT|C)\s?\$|[ASR]\$|RM|[$£€¥₹]"
+    r"|(?:" + "|".join(_CURRENCY_CODES) + r")\s?)"
 )
 _YEAR: Final = r"(?:1[89]\d\d|20\d\d|2100)"
 
-# Every alternative starts where no word character precedes (each says so itself); said
-# once more up front, it lets the engine pass over the inside of words at once.
-_MASTER: Final = re.compile(
+# Two scanners.  `_DIGIT_SCAN` is searched: every alternative starts where no word character
+# precedes (each says so itself); said once more up front, it lets the engine pass over the
+# inside of words at once.  `_WORD_SCAN` is only tried, with `match`, at a word that can
+# begin a number or a date (`_FIRST_WORDS`): trying its long word alternations at every
+# word of the text is most of what scanning would cost.
+_DIGIT_SCAN: Final = re.compile(
     r"(?<!\w)(?:"
     + "|".join(
         [
             # 2016-09-26
             rf"(?P<iso>{_DIGIT_START}(?P<iso_y>{_YEAR})-[01]\d-[0-3]\d{_NUM_END})",
-            # Sept. 26 / Sept. 26, 2016 / September 26th
-            rf"(?P<mdy>(?<![\w.])(?P<mdy_m>{_MONTH_NAMES})\s+(?P<mdy_d>\d{{1,2}})"
-            rf"(?:st|nd|rd|th)?(?:,?\s+(?P<mdy_y>{_YEAR}))?{_NUM_END})",
-            # January 2020 / January of 2020
-            rf"(?P<my>(?<![\w.])(?P<my_m>{_MONTH_NAMES})\s+(?:of\s+)?(?P<my_y>{_YEAR}){_NUM_END})",
             # 26 September / 26th of September 2016
             rf"(?P<dmy>{_DIGIT_START}(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
             rf"(?P<dmy_m>{_MONTH_NAMES})(?:,?\s+(?P<dmy_y>{_YEAR}){_NUM_END})?)",
@@ -347,8 +409,23 @@ _MASTER: Final = re.compile(
             # mid-2016, pre-2008, mid-1990s
             rf"(?P<pyear>(?<![\w{_HY}])(?i:mid|pre|post)[{_HY}](?P<py_y>{_YEAR})(?P<py_s>s)?(?!\w))",
             # digits, with an optional currency sign before and letters against them
-            rf"(?P<digit>{_DIGIT_START}(?P<cur>{_CUR_PREFIX})?(?P<num>{_NUM})"
-            rf"(?P<att>[^\W\d_]+)?{_NUM_END})",
+            rf"(?P<digit>{_DIGIT_START}(?P<sub>(?i:sub)[{_HY}])?"
+            rf"(?P<sign>(?<![^\s(\[])[-\u2212+](?=[\d.$£€])|(?i:minus)(?:[{_HY}]|\s+)(?=[\d.]))?"
+            rf"(?P<cur>{_CUR_PREFIX})?(?P<num>{_NUM})"
+            r"(?:\s?[×x]\s?10(?:\^|\*\*)?(?P<exp>[-\u2212]\d{1,3}|(?<=[\^*])\d{1,3}))?"
+            rf"(?P<att>[^\W\d_]+[23²³]?)?{_NUM_END})",
+        ]
+    )
+    + ")"
+)
+_WORD_SCAN: Final = re.compile(
+    "|".join(
+        [
+            # Sept. 26 / Sept. 26, 2016 / September 26th
+            rf"(?P<mdy>(?<![\w.])(?P<mdy_m>{_MONTH_NAMES})\s+(?P<mdy_d>\d{{1,2}})"
+            rf"(?:st|nd|rd|th)?(?:,?\s+(?P<mdy_y>{_YEAR}))?{_NUM_END})",
+            # January 2020 / January of 2020
+            rf"(?P<my>(?<![\w.])(?P<my_m>{_MONTH_NAMES})\s+(?:of\s+)?(?P<my_y>{_YEAR}){_NUM_END})",
             # two-thirds, a third of, half of, half a million
             rf"(?P<frac>{_WORD_START}(?i:(?P<f_n>{_FN})(?:[{_HY}](?P<f_d>{_FD}){_E}"
             rf"|\s+(?P<f_d2>{_FD}){_E}(?=\s+of{_E}|\s*[,.;:!?)]|\s*$))"
@@ -366,18 +443,26 @@ _MASTER: Final = re.compile(
             rf"(?P<card>{_WORD_START}(?i:{_CARD}))",
         ]
     )
-    + ")"
 )
+_WORD: Final = re.compile(r"(?<!\w)[^\W\d_]+")
+_FIRST_WORDS: Final = frozenset(
+    (
+        *_ONES, *_TEENS, *_TENS, *_ORDINAL_WORDS, "a", "an", "half", "several", "many",
+        *(phrase.split()[0] for phrase in _VAGUE_PLURALS),
+        *(month.lower() for month in (*MONTHS, *MONTH_ABBREVIATIONS)),
+    )
+)  # fmt: skip
 
 # --------------------------------------------------------------------------------------
 # Patterns applied around a number, anchored with pos/endpos on the original text.
 
 _SCALE_AFTER: Final = re.compile(
-    r"\s+(?i:(?P<w>thousand|million|billion|trillion|dozen)|(?P<a>bn|mn|tn))(?!\w)"
+    r"\s+(?i:(?P<w>(?:hundred\s+)?(?:thousand|million|billion|trillion)|hundred|dozen)"
+    r"|(?P<a>bn|mn|tn))(?!\w)"
 )
 _PLUS_AFTER: Final = re.compile(rf"[{_HY}](?i:plus)(?!\w)|\+")
 _PERCENT_AFTER: Final = re.compile(
-    r"(?P<pp>\s+(?i:percentage\s+points?)(?!\w))|\s?%|\s*(?i:per\s?cent|percent|pct)(?!\w)"
+    r"(?P<pp>\s+(?i:percentage\s+points?)(?!\w))|\s?%|\s*(?i:per\s?cent|percent|pct|pc)(?!\w)"
 )
 _CURRENCY_AFTER: Final = re.compile(
     rf"\s+(?:(?i:(?P<w>{_alternation(_CURRENCY_WORDS)}))"
@@ -397,8 +482,8 @@ _YEAR_RE: Final = re.compile(_YEAR)
 _LONE_LETTER_AFTER: Final = re.compile(rf"[{_HY}][^\W\d_](?![\w])")
 
 _QUALIFIER_BEFORE: Final = re.compile(
-    r"(?<!\w)(?i:(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
-    rf"(?P<q>{_alternation(_QUALIFIERS)}))\s+$"
+    r"(?:(?<!\w)(?i:(?:(?:well|just|slightly|far|much|a\s+little)\s+)?"
+    rf"(?P<q>{_alternation(_QUALIFIERS)}))\s+|(?P<sym>[~\u2248\u223c])\s*)$"
 )
 # A label before a number makes it a name, not a figure ("Route 66", "Article 5").
 _LABEL_WORDS: Final = (
@@ -409,11 +494,23 @@ _LABEL_WORDS: Final = (
     "Force", "Precinct", "District", "Ward", "Unit", "Squadron", "Camp", "Stage", "Episode",
     "Season", "Volume", "Vol.", "Psalm", "Verse", "Exhibit", "Figure", "Table", "Lot", "Pier",
     "Runway", "Tower", "Apartment", "Apt.", "Suite", "Floor", "Area", "No.", "no.", "Nos.",
-    "nos.", "Number", "number",
+    "nos.", "Number", "number", "Game", "category", "Planet", "Note", "Model",
 )  # fmt: skip
 _LABEL_BEFORE: Final = re.compile(
-    rf"(?:(?<!\w)(?:{'|'.join(re.escape(word) for word in _LABEL_WORDS)})\s+|#\s*)$"
+    rf"(?:(?<!\w)(?:{_alternation((*_LABEL_WORDS, *INDEX_NAMES))})\s+|#\s*)$"
 )
+# A street address: "12 Harbour Road", "16-18 Mill Lane".
+_STREET_AFTER: Final = re.compile(
+    rf"(?:[{_HY}\u2013]\d+)?(?:\s+[A-Z][\w'\u2019{_HY}]*){{1,3}}?\s+"
+    rf"(?:{_alternation(STREET_SUFFIXES)})\b"
+)
+_ERA_BEFORE: Final = re.compile(rf"(?<!\w)(?:{_alternation(ERAS_BEFORE)})\s+$")
+_ERA_AFTER: Final = re.compile(rf"\s+(?:{_alternation(ERAS_AFTER)})(?!\w)")
+# A model name after a number makes it part of the name: "the 737 Max", "iPhone 11 Pro".
+_MODEL_AFTER: Final = re.compile(rf"\s+(?:{_alternation(MODEL_WORDS)})(?![\w{_HY}])")
+# Four digits and a time zone: a 24-hour clock ("0401 GMT").
+_CLOCK_24: Final = re.compile(r"([01]\d|2[0-3])([0-5]\d)")
+_TIME_ZONE_AFTER: Final = re.compile(rf"\s*\(?(?:{_alternation(TIME_ZONES)})\b")
 # The "one" of "no one", "the one", "that one", "as one".
 _ONE_DETERMINER_BEFORE: Final = re.compile(
     r"(?<!\w)(?i:no|any|every|some|the|this|that|which|each|only|another|such|what|whichever"
@@ -462,6 +559,7 @@ _DASH_GAP: Final = re.compile(rf"[{_HY}]|\s?\u2013\s?")
 _ANY_GAP: Final = re.compile(
     "|".join(p.pattern for p in (_AND_GAP, _TO_GAP, _FROM_GAP, _UP_FROM_GAP, _DASH_GAP)) + r"|\s+"
 )
+_CONVERSION_GAP: Final = re.compile(r"\s*\(\s*")
 _UP_TO_START: Final = re.compile(r"(?i:up\s+to)(?!\w)")
 # Between a change's two values: one to five words (or years), then "to".
 _GAP_WORD: Final = r"(?:[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*|" + _YEAR + ")"
@@ -527,18 +625,20 @@ def _words_key(phrase: str) -> str:
 
 
 def _cardinal_words_value(phrase: str) -> Decimal | None:
-    """Value of a cardinal phrase the master pattern accepted ("twenty-three", "a million")."""
-    key = re.sub(rf"[{_HY}]", " ", _words_key(phrase))
-    tokens = key.split()
-    if len(tokens) == 1:
-        single = _WORD_VALUES.get(tokens[0])
-        return Decimal(single) if single is not None else None
-    if tokens[0] in ("a", "an"):
-        tokens[0] = "one"
-    result = _number_parser_parse(" ".join(tokens))
-    if isinstance(result, int) and not isinstance(result, bool) and result > 0:
-        return Decimal(result)
-    return None
+    """Value of a cardinal phrase the scanner accepted ("twenty-three", "a million", "one
+    hundred and five", "twenty-eight thousand six hundred forty-two")."""
+    total, group = Decimal(0), Decimal(0)  # group: the part below the last scale word
+    for token in re.sub(rf"[{_HY}]", " ", _words_key(phrase)).split():
+        if token in _WORD_VALUES:
+            group += _WORD_VALUES[token]  # "a" and "an" are one
+        elif token == "hundred":
+            group = (group or Decimal(1)) * 100
+        elif token in _SCALES and token != "dozen":
+            total, group = total + (group or Decimal(1)) * _SCALES[token], Decimal(0)
+        elif token != "and":
+            return None
+    value = total + group
+    return value if value > 0 else None
 
 
 def _ordinal_words_value(phrase: str) -> int | None:
@@ -549,11 +649,21 @@ def _ordinal_words_value(phrase: str) -> int | None:
     return _ORDINAL_WORDS.get(tokens[0]) if len(tokens) == 1 else None
 
 
+def _scale_of(words: str) -> Decimal:
+    """ "hundred million" -> 1e8: the product of the scale words."""
+    scale = Decimal(1)
+    for word in words.lower().split():
+        scale *= _SCALES[word]
+    return scale
+
+
 def _qualifier_before(text: str, start: int, floor: int) -> tuple[int, Qualifier | None, str]:
     """The qualifier written just before ``start``: (its start, qualifier, its words)."""
     match = _QUALIFIER_BEFORE.search(text, max(floor, start - _LOOKBACK), start)
     if match is None:
         return start, None, ""
+    if match.group("sym"):
+        return match.start(), "approximately", ""  # "~300", "\u2248 32"
     words = _words_key(match.group("q"))
     return match.start(), _QUALIFIERS[words], words
 
@@ -568,7 +678,7 @@ def _read_tail(
         m = _SCALE_AFTER.match(text, end) or _COMPOUND_SCALE_AFTER.match(text, end)
         if m is not None:
             word = m.group("w")
-            scale = _SCALES[word.lower()] if word else _ATTACHED_SCALES[m.group("a").lower()]
+            scale = _scale_of(word) if word else _ATTACHED_SCALES[m.group("a").lower()]
             value, end = value * scale, m.end()
     quantity = scaled or scale is not None
     m = _PLUS_AFTER.match(text, end)
@@ -640,7 +750,8 @@ def _build(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, int]:
     if group == "pyear":
         return _Atom(start, start, end, Decimal(m.group("py_y")), "date"), end
     lo = max(floor, start - _LOOKBACK)
-    if _LABEL_BEFORE.search(text, lo, start):
+    # "FTSE -0.6%" is the index's move; "FTSE 100" is its name.
+    if _LABEL_BEFORE.search(text, lo, start) and not (group == "digit" and m.group("sign")):
         return None, end
     if group == "digit":
         return _digit_atom(text, m, floor)
@@ -680,8 +791,23 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
     start, end = m.start(), m.end()
     number = m.group("num")
     value = Decimal(number.replace(",", ""))
+    if m.group("exp"):
+        value = value.scaleb(int(m.group("exp").replace("\u2212", "-")))  # "1.99×10−30"
+    sign = m.group("sign")
+    if sign and sign[0] != "+":
+        value = -value  # "-1.3%", "minus 40 degrees"
     cur = m.group("cur")
-    money = (_CURRENCY_SIGNS.get(_words_key(cur)) or cur.strip()) if cur else None
+    if not (cur or m.group("att") or sign):
+        clock = _CLOCK_24.fullmatch(number)
+        if clock is not None and _TIME_ZONE_AFTER.match(text, end) is not None:
+            hours = Decimal(clock.group(1)) + Decimal(clock.group(2)) / 60
+            return _Atom(start, start, end, hours, "other"), end  # "0401 GMT"
+        street = _STREET_AFTER.match(text, end)
+        if street is not None:
+            return None, street.end()  # "575 Harbour Road": an address
+        if _MODEL_AFTER.match(text, end) is not None:
+            return None, end
+    money = (_CURRENCY_SIGNS.get(_words_key(cur).replace(" ", "")) or cur.strip()) if cur else None
     att = m.group("att")
     scale: Decimal | None = None
     attached_unit: str | None = None
@@ -695,6 +821,10 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
             scale = _ATTACHED_SCALES[low]
         elif money and low in _MONEY_ONLY_SCALES:
             scale = _MONEY_ONLY_SCALES[low]
+        elif (att == "M" and "." in number) or (att in ("m", "M") and _million_m(text, end)):
+            scale = _SCALES["million"]  # "4.3M sales", "1.2m tonnes"; "3M" is a company
+        elif not money and low in _COMPOUND_PERCENT | {"pc"}:
+            attached_unit = "%"  # "24pc", "2.5pct"
         elif not money and att in _ATTACHED_UNITS:
             attached_unit = _ATTACHED_UNITS[att]
         else:
@@ -705,10 +835,11 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
     if scale is not None:
         value = value * scale
     if attached_unit is not None:
-        tail = _Tail(end, value, None, "measure", attached_unit, False, True)
+        kind: FigureKind = "percent" if attached_unit == "%" else "measure"
+        tail = _Tail(end, value, None, kind, attached_unit, False, True)
         plus = _PLUS_AFTER.match(text, end)
         if plus is not None:
-            tail = _Tail(plus.end(), value, None, "measure", attached_unit, True, True)
+            tail = _Tail(plus.end(), value, None, kind, attached_unit, True, True)
     else:
         tail = _read_tail(text, end, value, money=money, scaled=scale is not None, allow_scale=True)
         if tail.scale is not None:
@@ -718,6 +849,8 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
     q_start, qualifier, q_words = _qualifier_before(text, start, floor)
     if qualifier is None and tail.plus:
         qualifier = "at_least"
+    if qualifier is None and m.group("sub"):
+        qualifier = "less_than"  # "sub-300"
     kind, unit = tail.kind, tail.unit
     is_year = (
         not tail.quantity
@@ -725,6 +858,12 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
         and qualifier not in _QUANTITY_QUALIFIERS
         and not (qualifier == "approximately" and q_words not in _TEMPORAL_APPROX)
     )
+    era = _ERA_BEFORE.search(text, max(floor, start - 8), start)
+    if not (tail.quantity or cur or att or sign or qualifier) and number.isdigit():
+        if era is not None:
+            is_year, q_start = True, era.start()  # "A.D. 1000" is one mention
+        elif _ERA_AFTER.match(text, tail.end) is not None:
+            is_year = True  # "350 BC"
     if is_year:
         kind = "date"
     atom = _Atom(
@@ -742,6 +881,15 @@ def _digit_atom(text: str, m: re.Match[str], floor: int) -> tuple[_Atom | None, 
         year=is_year,
     )
     return atom, tail.end
+
+
+def _million_m(text: str, end: int) -> bool:
+    """Whether a lower-case "m" against digits is million: a unit or currency word follows
+    ("1.2m tonnes", "5m euros"), which a length in metres never has."""
+    unit = _UNIT_AFTER.match(text, end)
+    return (unit is not None and unit.group("w") is not None) or (
+        _CURRENCY_AFTER.match(text, end) is not None
+    )
 
 
 def _word_cardinal_atom(
@@ -843,12 +991,25 @@ def _ordinal_word_atom(text: str, m: re.Match[str]) -> _Atom | None:
     return _Atom(start, start, end, Decimal(value), "ordinal")
 
 
+def _next_match(text: str, pos: int) -> re.Match[str] | None:
+    """The first scanner match at or after ``pos``: a word pattern at a word that can begin
+    a number, if one matches before the next digit match, else that digit match."""
+    digit = _DIGIT_SCAN.search(text, pos)
+    limit = digit.start() if digit is not None else len(text)
+    for word in _WORD.finditer(text, pos, limit):
+        if word.group().lower() in _FIRST_WORDS:
+            m = _WORD_SCAN.match(text, word.start())
+            if m is not None:
+                return m
+    return digit
+
+
 def _scan(text: str) -> list[_Atom]:
-    """The atoms of ``text``, in order: `_MASTER` searched from where the last match left
-    off (`_build` says where)."""
+    """The atoms of ``text``, in order: the next scanner match from where the last one
+    left off (`_build` says where)."""
     atoms: list[_Atom] = []
     pos = 0
-    while (m := _MASTER.search(text, pos)) is not None:
+    while (m := _next_match(text, pos)) is not None:
         floor = atoms[-1].end if atoms else 0
         atom, pos = _build(text, m, floor)
         if atom is not None:
@@ -867,11 +1028,25 @@ class _Pair:
     first: Decimal  # the first number, with a shared scale word applied
 
 
+def _may_be_year(atom: _Atom) -> bool:
+    """A bare whole number of three or four digits: a year when it pairs with one."""
+    return (
+        atom.digits
+        and atom.kind == "count"
+        and atom.qualifier is None
+        and atom.scale is None
+        and 100 <= atom.value <= 2100
+        and atom.value == atom.value.to_integral_value()
+    )
+
+
 def _pair(a: _Atom, b: _Atom) -> _Pair | None:
     """Whether two adjacent atoms can be one range or change, and what they share."""
     if not (a.rangeable and b.rangeable):
         return None
     if a.kind == "date" or b.kind == "date":
+        if (a.year or _may_be_year(a)) and (b.year or _may_be_year(b)) and a.value < b.value:
+            return _Pair("date", None, a.value)  # "between 1600 and 1900", "A.D. 1000 and 1260"
         if a.year and b.year:
             return _Pair("date", None, a.value)
         return None
@@ -982,8 +1157,19 @@ def _combine_pair(text: str, a: _Atom, b: _Atom, floor: int) -> NumberMention | 
         and (_DASH_GAP.fullmatch(text, a.end, b.start) is not None)
     )
     if (to_gap or dash) and pair.first < b.value:
+        if to_gap and _amount_then_level(text, a, floor):
+            return None
         return _merged(text, a.start, b, pair, qualifier="between", lower=pair.first)
     return None
+
+
+def _amount_then_level(text: str, a: _Atom, floor: int) -> bool:
+    """Whether "X to Y" after a direction word is an amount moved, then the level reached:
+    "gained 0.7 percent to 6,327.80", "rose by $43.6 billion to $419.2 billion".  A bare
+    first number is a range's low end instead: "dropped by 1 to 1.5 degrees"."""
+    if a.kind == "count" and a.scale is None:
+        return False
+    return _governing_direction(text, a.start, floor) is not None
 
 
 def _spaced_change(
@@ -1020,6 +1206,97 @@ def _spaced_change(
     return merged, j
 
 
+# --------------------------------------------------------------------------------------
+# Direction: which way a number moved, read from the words that govern it
+
+_DIRECTION_WORDS: Final[dict[str, Direction]] = {
+    **dict.fromkeys(DIRECTION_UP, "up"),
+    **dict.fromkeys(DIRECTION_DOWN, "down"),
+}
+_FILLERS: Final = _alternation(DIRECTION_FILLERS)
+# The last word before a number, past any fillers: "rose by about 3%" -> "rose", " by about".
+_GOVERNING_WORD: Final = re.compile(
+    rf"(?<![\w'\u2019])(?P<w>[^\W\d_]++)(?P<f>(?:\s+(?i:{_FILLERS})(?!\w))*)\s*$"
+)
+_BY: Final = re.compile(r"(?<!\w)(?i:by)(?!\w)")
+_LETTER_WORD: Final = re.compile(r"[^\W\d_]+")
+# "down to 50" is a level and "up to 50" a bound, unless a verb of motion comes first:
+# "dip down to 50".
+_UP_DOWN_TO: Final = re.compile(r"(?<!\w)(?P<w>[^\W\d_]+)\s+(?i:up|down)\s+(?i:to)\s+$")
+# After a mention with a direction, ", or 0.6%" and "and sales by 3%" move the same way.
+_OR_CONTINUATION: Final = re.compile(r"[^\d.;:!?]{0,25}?,?\s+(?i:or)\s+")
+_BY_ELLIPSIS: Final = re.compile(r",?\s+(?:(?i:and|while)\s+)?[^\d,.;:!?]{0,40}?\s(?i:by)\s+")
+_SIGN: Final = frozenset("+-\u2212")
+_BY_LOOKBACK: Final = 4  # words before "by" that may hold the verb: "grow its sales by 35%"
+
+
+def _word_direction(word: str) -> Direction | None:
+    return _DIRECTION_WORDS.get(word.lower())
+
+
+def _governing_direction(text: str, start: int, floor: int) -> Direction | None:
+    """The direction the words just before ``start`` give a number there.
+
+    A direction word right before the number, past fillers ("rose by about 3%", "down
+    40 cents"); "raised" only through "by"; a direction verb a few words before "by"
+    ("cut the workforce by 5,000"); "up to" / "down to" only after a verb of motion.
+    """
+    window = max(floor, start - _LOOKBACK - 12)
+    m = _GOVERNING_WORD.search(text, window, start)
+    if m is None:
+        return None
+    word, fillers = m.group("w").lower(), m.group("f")
+    if word == "to":
+        to = _UP_DOWN_TO.search(text, window, start)
+        return _word_direction(to.group("w")) if to is not None else None
+    if word in ("up", "down") and not fillers:
+        verb = _LETTER_WORD.findall(text, window, m.start("w"))[-1:]
+        if verb and verb[0].lower() in PHRASAL_UP_DOWN:
+            return None  # "make up 80 percent", "pick up two seats"
+    by = _BY.search(fillers) is not None
+    if word not in DIRECTION_BY_ONLY or by:
+        direction = _word_direction(word)
+        if direction is not None:
+            return direction
+    if by:
+        words = _LETTER_WORD.findall(text, window, m.end("w"))
+        for before in reversed(words[-_BY_LOOKBACK:]):
+            if (d := _word_direction(before)) is not None:
+                return d
+    return None
+
+
+def _with_direction(
+    text: str, mention: NumberMention, previous: NumberMention | None
+) -> NumberMention:
+    """``mention`` with the direction its context gives it (None stays None).
+
+    In order: the governing words; a continuation of the previous mention (", or 0.6%",
+    "and sales by 3%"); a written sign on a change ("-1.3%", "+2"), but not on a measure
+    ("-5C" is a level); a change whose values say so ("from 500 to 5,000").
+    """
+    if mention.kind == "date" or mention.text.split(None, 1)[0].lower() in LEVEL_CROSSINGS:
+        return mention  # "gains from 2009 to 2012"; "fell below 5 percent" is a level
+    floor = previous.end if previous is not None else 0
+    direction = _governing_direction(text, mention.start, floor)
+    if direction is None and previous is not None and previous.direction is not None:
+        gap = (previous.end, mention.start)
+        if (
+            _OR_CONTINUATION.fullmatch(text, *gap) is not None
+            or _BY_ELLIPSIS.fullmatch(text, *gap) is not None
+        ):
+            direction = previous.direction
+    if direction is None and mention.text[0] in _SIGN and mention.kind != "measure":
+        direction = "up" if mention.text[0] == "+" else "down"
+    if (
+        direction is None
+        and mention.change_from is not None
+        and mention.value != mention.change_from
+    ):
+        direction = "up" if mention.value > mention.change_from else "down"
+    return mention if direction is None else replace(mention, direction=direction)
+
+
 # A duration in two units, and how many of the smaller unit the larger one holds.
 _SMALLER_UNIT: Final = {
     ("years", "months"): 12,
@@ -1047,10 +1324,50 @@ def _combine(text: str, atoms: list[_Atom]) -> list[NumberMention]:
     floor = 0
     i = 0
     while i < len(atoms):
+        if i + 1 < len(atoms) and _is_score(text, atoms[i], atoms[i + 1]):
+            i += 2  # "drew 2-2", "a 5-4 vote": a score or a tally, not two figures
+            continue
         mention, i = _mention_at(text, atoms, i, floor)
+        previous = mentions[-1] if mentions else None
+        mention = _with_direction(text, mention, previous)
+        if previous is not None:
+            mention = _conversion_of(text, mention, previous)
         mentions.append(mention)
         floor = mention.end
     return mentions
+
+
+def _is_score(text: str, a: _Atom, b: _Atom) -> bool:
+    """ "2-2", "89-89", "5-4": two whole numbers joined by a dash, the first not smaller
+    (a range runs upward: "40-50").  Scores and vote tallies are not figures."""
+    return (
+        a.digits
+        and b.digits
+        and a.kind == b.kind == "count"
+        and a.qualifier is None
+        and b.qualifier is None
+        and not (a.year or b.year)
+        and a.num_start == a.start
+        and a.value >= b.value
+        and a.value == a.value.to_integral_value()
+        and b.value == b.value.to_integral_value()
+        and a.value < 1000
+        and _DASH_GAP.fullmatch(text, a.end, b.start) is not None
+    )
+
+
+def _conversion_of(text: str, mention: NumberMention, previous: NumberMention) -> NumberMention:
+    """A conversion in brackets takes the qualifier and direction of what it converts:
+    "more than 100 km (60 miles)" -> more than 60 miles."""
+    if mention.kind != previous.kind or mention.kind not in ("measure", "money"):
+        return mention
+    if _CONVERSION_GAP.fullmatch(text, previous.end, mention.start) is None:
+        return mention
+    qualifier = mention.qualifier or previous.qualifier
+    direction = mention.direction or previous.direction
+    if (qualifier, direction) == (mention.qualifier, mention.direction):
+        return mention
+    return replace(mention, qualifier=qualifier, direction=direction)
 
 
 def _mention_at(text: str, atoms: list[_Atom], i: int, floor: int) -> tuple[NumberMention, int]:

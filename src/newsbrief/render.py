@@ -16,12 +16,20 @@ def _number(value: float) -> str:
     return f"{int(value):,}" if value == int(value) else f"{value:,}"
 
 
+# Shown beside a figure's value when it moved ("▲ 3 % (up)").
+_ARROWS: dict[str, str] = {"up": "\u25b2", "down": "\u25bc"}
+
+
 def describe_figure(figure: Figure) -> str:
-    """ "5,000 (at most; from 500)" and the like."""
+    """ "5,000 (at most; from 500)", "▲ 3 % (up)" and the like."""
     text = str(int(figure.value)) if figure.kind == "date" else _number(figure.value)
     if figure.unit:
         text = f"{text} {figure.unit}"
-    extras = []
+    if figure.direction is not None:
+        text = f"{_ARROWS[figure.direction]} {text}"
+    extras: list[str] = []
+    if figure.direction is not None:
+        extras.append(figure.direction)
     if figure.qualifier:
         extras.append(figure.qualifier.replace("_", " "))
     if figure.lower is not None:
