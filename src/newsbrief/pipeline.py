@@ -412,6 +412,7 @@ def _figures(run: _Run) -> None:
                 qualifier=mention.qualifier,
                 change_from=mention.change_from,
                 lower=mention.lower,
+                direction=mention.direction,
                 evidence=article_span(run.article, mention.start, mention.end),
             )
         )
