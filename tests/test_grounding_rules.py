@@ -17,6 +17,7 @@ from newsbrief.grounding import (
     is_quotation,
     modality_of,
     name_runs,
+    not_a_who_phrase,
     person_mentions,
     refers_back_to,
     routed_via,
@@ -432,3 +433,55 @@ def test_a_speaker_checked_by_the_answer_is_placed_without_a_second_search(
     begin, end = speaker_offsets(sentence, answer.speaker) or (0, 0)
     assert sentence[begin:end] == "spokesman Pieter de Vries"
     assert len(searched) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The deal will hold, the minister said on Friday.", "the minister"),
+        ("Several diplomats told Reuters the plan was ready.", "Several diplomats"),
+        ("The plan is sound, officials said.", "officials"),
+        ("The strike will go on, the union said.", "union"),
+        ("It was a mistake, he said.", "he"),
+        ("Police said the road would reopen.", "Police"),
+        ("People who saw the report said it was damning.", "People who saw the report"),
+        (
+            "A statement from the PM’s media office said talks went well.",
+            "A statement from the PM’s media office",
+        ),
+    ],
+)
+def test_who_phrases_stand_as_speakers(sentence: str, speaker: str) -> None:
+    start = sentence.index(speaker)
+    assert not_a_who_phrase(sentence, start, start + len(speaker)) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "why"),
+    [
+        ("The minister said the port would close.", "s", "part of a word"),
+        ("The minister said the port would close.", "the", "names nobody"),
+        ("He was asked to resign, the paper reported.", "resign", "names nobody"),
+        ("But the program has critics, its backers said.", "But the program", "starts with 'but'"),
+        (
+            "The people that are getting hurt in this deal, she said, have no say.",
+            "The people that are getting hurt in this deal",
+            "clause",
+        ),
+        ("It's hard to convince them, the mayor said.", "It's hard to convince them", "clause"),
+        (
+            "So you’ve got this odd system, he told reporters.",
+            "So you’ve got this odd system",
+            "clause",
+        ),
+        (
+            "Monday’s trip to the plant went ahead, aides said.",
+            "Monday’s trip to the plant",
+            "a time",
+        ),
+    ],
+)
+def test_clauses_words_and_times_are_not_speakers(sentence: str, speaker: str, why: str) -> None:
+    start = sentence.index(speaker) if speaker != "s" else sentence.index("minister") + 4
+    reason = not_a_who_phrase(sentence, start, start + len(speaker))
+    assert reason is not None and why in reason

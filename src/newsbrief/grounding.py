@@ -278,6 +278,51 @@ _LEADING_THAT = re.compile(r"^(?:\s*(?:on|in|at)\s+\w+)?\s*,?\s*that\s+", re.IGN
 _EDGE_PUNCT = " \t\n,;:.“”\"'‘’—–-"
 
 
+_NOT_PLURAL = frozenset({"this", "thus", "his", "its", "has", "hers", "yours", "ours", "theirs"})
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|its|his|her|their|our|this|that)\s+$", re.IGNORECASE
+)
+_CONTRACTION = re.compile(r"\w['’](?:re|ve|ll|m|d)\b", re.IGNORECASE)
+
+
+def not_a_who_phrase(sentence: str, start: int, end: int) -> str | None:
+    """Why ``sentence[start:end]``, given as who made a statement, is not a who-phrase (a
+    person, group, organisation, document or outlet named in the sentence), or None.
+
+    It must be whole words of the sentence ("s" inside "minister" is not), not a clause
+    ("But the program ...", "the people that are getting killed", "It's hard to ..."), not
+    a time ("Monday's trip"), and a lone lower-case word must name people ("officials",
+    "police", "he"), not be any word ("the", "resign").
+    """
+    if (start > 0 and sentence[start - 1].isalnum()) or (
+        end < len(sentence) and sentence[end].isalnum()
+    ):
+        return "it is part of a word of the sentence"
+    phrase = sentence[start:end]
+    words = [w.strip(',.;:!?"“”()').casefold() for w in phrase.split()]
+    words = [w for w in words if w]
+    if not words:
+        return "it has no words"
+    if words[0] in lexicon.CLAUSE_STARTERS:
+        return f"it is a clause (it starts with {words[0]!r})"
+    if any(w in lexicon.CLAUSE_AUXILIARIES for w in words) or _CONTRACTION.search(phrase):
+        return "it is a clause, not who spoke"
+    if len(words) > 1 and any(w in ("i", "you", "we") for w in words):
+        return "it is a clause, not who spoke"
+    if _TIME_WORDS.match(phrase.strip()):
+        return "it is a time, not who spoke"
+    if len(words) == 1 and phrase.strip()[:1].islower():
+        word = words[0]
+        plural = word.endswith("s") and word not in _NOT_PLURAL
+        # "the league said": a noun after a determiner names who spoke; "to resign" does not.
+        named = (
+            _DETERMINER_BEFORE.search(sentence, 0, start) is not None and word not in _NOT_PLURAL
+        )
+        if not (word in PRONOUNS or word in lexicon.GROUP_WORDS or plural or named):
+            return "a single word that names nobody"
+    return None
+
+
 def is_pronoun(phrase: str) -> bool:
     """True for a bare personal pronoun ("He", "they")."""
     return phrase.strip().casefold() in PRONOUNS

@@ -11,6 +11,8 @@ from typing import Final
 
 __all__ = [
     "ACADEMIC_HONORIFICS",
+    "CLAUSE_AUXILIARIES",
+    "CLAUSE_STARTERS",
     "CONTEXT_PRONOUNS",
     "DIRECTION_BY_ONLY",
     "DIRECTION_DOWN",
@@ -18,6 +20,7 @@ __all__ = [
     "DIRECTION_UP",
     "ERAS_AFTER",
     "ERAS_BEFORE",
+    "GROUP_WORDS",
     "HONORIFICS",
     "INDEX_NAMES",
     "LEVEL_CROSSINGS",
@@ -163,3 +166,24 @@ MODEL_WORDS: Final = ("Max", "Pro", "Plus", "Mini", "Ultra", "Dreamliner", "ZIP"
 # An era written with a number makes it a year of any size: "A.D. 1000", "350 BC".
 ERAS_BEFORE: Final = ("A.D.", "AD")
 ERAS_AFTER: Final = ("B.C.", "BC", "BCE", "B.C.E.", "A.D.", "AD", "CE")
+
+# What a speaker ("who made the statement") cannot be: a clause.  One that starts with a
+# conjunction ("But the program ..."), or holds a finite auxiliary or a contraction ("the
+# people that are getting killed", "It's hard to convince them"), is not a who-phrase.
+CLAUSE_STARTERS: Final = frozenset((
+    "and", "but", "so", "or", "if", "when", "while", "because", "although", "though",
+    "since", "unless", "whether", "once", "yet",
+))  # fmt: skip
+CLAUSE_AUXILIARIES: Final = frozenset((
+    "is", "are", "was", "were", "am", "be", "been", "being", "do", "does", "did", "can",
+    "will", "would", "should", "shall", "must", "might", "could", "may", "needs", "got",
+    "it's", "that's", "there's", "here's", "what's", "it’s", "that’s", "there’s", "here’s",
+    "what’s",
+))  # fmt: skip
+# Speakers of one lower-case word that name who spoke without an "s" of the plural.
+GROUP_WORDS: Final = frozenset((
+    "people", "police", "men", "women", "children", "staff", "everyone", "everybody",
+    "someone", "somebody", "nobody", "anyone", "government", "military", "public",
+    "management", "leadership", "opposition", "administration", "media", "press",
+    "clergy", "faculty", "personnel", "youth", "panel", "jury", "committee", "council",
+))  # fmt: skip
