@@ -74,3 +74,21 @@ def test_a_count_in_a_documents_words_stays_a_figure() -> None:
     trial = next(s for s in brief.sources if "clinical trial" in s.name)
     assert trial.kind == "document"
     assert any(f.evidence.text == "six" and f.value == 6 for f in brief.figures)
+
+
+def test_a_run_on_answer_for_what_a_number_counts_is_dropped(scripted: ScriptedModel) -> None:
+    text = "Harbour pilots in Quellmouth said 40 ships were held at anchor on Tuesday."
+    run_on = "ships " + "and the mayor resigned in disgrace " * 20
+    scripted.enqueue("FigureAnswer", {"counts": run_on})
+    brief = scripted.summarize(text)
+    [figure] = [f for f in brief.figures if f.value == 40]
+    assert figure.counts is None
+    assert any(i.item == "figure" and i.reason.startswith("counts dropped") for i in brief.issues)
+
+
+def test_a_short_answer_for_what_a_number_counts_is_kept(scripted: ScriptedModel) -> None:
+    text = "Harbour pilots in Quellmouth said 40 ships were held at anchor on Tuesday."
+    scripted.enqueue("FigureAnswer", {"counts": "ships held at anchor"})
+    brief = scripted.summarize(text)
+    [figure] = [f for f in brief.figures if f.value == 40]
+    assert figure.counts == "ships held at anchor"

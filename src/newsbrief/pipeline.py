@@ -77,6 +77,9 @@ _NEEDS_CONTEXT = re.compile(
 # brackets and a dash ("SAN LORENZO DEL VALLE, Sept 8 (AFP) -").
 _DATELINE_PLACE = re.compile(r"[A-Z][A-Z'’.\- ]*[A-Z](?:,\s+[A-Z][\w'’.\- ]*)?,\s+")
 _DATELINE_END = re.compile(r"\s*(?:\([^()\n]{1,40}\))?\s*[-—–]")
+# What a number counts is a short noun phrase (the prompt asks for 2-6 words).
+COUNTS_MAX_WORDS = 12
+COUNTS_MAX_CHARS = 100
 _SOURCE_COUNT_MAX = 12  # "two diplomats", "a dozen officials": who spoke, not a figure
 
 
@@ -411,7 +414,12 @@ def _figures(run: _Run) -> None:
                 )
             )
         else:
-            counts = answer.counts.strip() or None
+            counts = " ".join(answer.counts.split()) or None
+            if counts is not None and (why := _ungrounded_counts(counts)) is not None:
+                run.issues.append(
+                    Issue(item="figure", reason=f"counts dropped: {why}", detail=counts[:200])
+                )
+                counts = None
         figures.append(
             Figure(
                 id=f"f{len(figures) + 1}",
@@ -427,6 +435,14 @@ def _figures(run: _Run) -> None:
             )
         )
         run.progressed()
+
+
+def _ungrounded_counts(counts: str) -> str | None:
+    """Why ``counts`` cannot stand as what a number counts, or None: it must be a short noun
+    phrase, so a run-on answer (or text planted in the article) is not kept as one."""
+    if len(counts) > COUNTS_MAX_CHARS or len(counts.split()) > COUNTS_MAX_WORDS:
+        return f"longer than {COUNTS_MAX_WORDS} words or {COUNTS_MAX_CHARS} characters"
+    return None
 
 
 def _in_dateline(text: str, mention: NumberMention) -> bool:
