@@ -485,3 +485,27 @@ def test_clauses_words_and_times_are_not_speakers(sentence: str, speaker: str, w
     start = sentence.index(speaker) if speaker != "s" else sentence.index("minister") + 4
     reason = not_a_who_phrase(sentence, start, start + len(speaker))
     assert reason is not None and why in reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "via"),
+    [
+        (
+            "The bank will cut jobs, its chief told the Financial Times on Monday.",
+            "the Financial Times",
+        ),
+        (
+            "The bank will cut jobs, its chief told the Financial Times on Monday.",
+            "Financial Times",
+        ),
+        ("A club official told the BBC the deal was close.", "the BBC"),
+        ("Talks will resume, a diplomat told Reuters.", "Reuters"),
+    ],
+)
+def test_an_outlet_after_its_article_is_a_via(sentence: str, via: str) -> None:
+    assert routed_via(sentence, sentence.index(via), via)
+
+
+def test_a_day_after_told_the_is_no_via() -> None:
+    sentence = "The minister told the Monday briefing that talks would resume."
+    assert not routed_via(sentence, sentence.index("Monday"), "Monday")

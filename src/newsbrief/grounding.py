@@ -228,7 +228,8 @@ _TIME_WORDS = re.compile(
     re.IGNORECASE,
 )
 _ROUTING_CUE = re.compile(
-    r"(\btold|\bto|\bwith|\baccording to|\bon|\bvia|\bthrough|\bin|\bby)\s+$", re.IGNORECASE
+    r"(\btold|\bto|\bwith|\baccording to|\bon|\bvia|\bthrough|\bin|\bby)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 # `lexicon.SPEECH_VERBS` as a regex alternation (whole words: each use ends it with \b).
 SPEECH_VERBS = "|".join(sorted(lexicon.SPEECH_VERBS))
@@ -421,7 +422,9 @@ def routed_via(sentence: str, via_start: int, via_text: str) -> bool:
     before = sentence[max(0, via_start - 30) : via_start]
     if not _ROUTING_CUE.search(before):
         return False
-    return is_outlet(via_text) or via_text.strip()[:1].isupper()
+    # "told the Financial Times": the outlet's name after its article.
+    name = _LEADING_ARTICLE.sub("", via_text.strip())
+    return is_outlet(via_text) or is_outlet(name) or name[:1].isupper()
 
 
 def has_attribution_cue(sentence: str) -> bool:
