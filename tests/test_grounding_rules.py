@@ -13,6 +13,7 @@ from newsbrief.grounding import (
     has_attribution_cue,
     inside_reported_content,
     is_company_description,
+    is_no_comment,
     is_pronoun,
     is_quotation,
     modality_of,
@@ -25,6 +26,7 @@ from newsbrief.grounding import (
 )
 
 from .conftest import FIXTURES
+from .scripted import ScriptedModel
 
 
 @pytest.mark.parametrize(
@@ -509,3 +511,35 @@ def test_an_outlet_after_its_article_is_a_via(sentence: str, via: str) -> None:
 def test_a_day_after_told_the_is_no_via() -> None:
     sentence = "The minister told the Monday briefing that talks would resume."
     assert not routed_via(sentence, sentence.index("Monday"), "Monday")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "no_comment"),
+    [
+        ("The ministry did not respond to a request for comment.", True),
+        ("A spokesman for the firm didn’t immediately reply to an email seeking comment.", True),
+        ("Harlow could not be reached on Friday.", True),
+        ("The company was not immediately available for comment.", True),
+        ("She did not respond, the court heard.", False),
+        ("He said he did not return the calls from the agency.", False),
+        ("The mayor said she would respond to the report next week.", False),
+    ],
+)
+def test_an_unanswered_request_for_comment_is_nobodys_claim(
+    sentence: str, no_comment: bool
+) -> None:
+    assert is_no_comment(sentence) is no_comment
+
+
+def test_no_attribution_is_asked_of_an_unanswered_request(scripted: ScriptedModel) -> None:
+    text = (
+        "Quellmouth port will close two berths in May, the harbour board said on Monday. "
+        "The shipping line did not respond to a request for comment."
+    )
+    brief = scripted.summarize(text)
+    asked = [q.values["sentence"] for q in scripted.asked("Attribution")]
+    assert asked == [
+        "Quellmouth port will close two berths in May, the harbour board said on Monday."
+    ]
+    [claim] = [c for c in brief.claims if "did not respond" in c.text]
+    assert claim.source_ids == []

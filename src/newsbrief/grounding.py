@@ -427,6 +427,26 @@ def routed_via(sentence: str, via_start: int, via_text: str) -> bool:
     return is_outlet(via_text) or is_outlet(name) or name[:1].isupper()
 
 
+_NO_COMMENT = re.compile(
+    r"\b(?:(?:did|does|do|has|have|had|could|would)(?:\s+not|n['’]t)\s+(?:immediately\s+)?"
+    r"(?:respond|reply|return)\w*\b[^.;]*?\b(?:comment|request|inquir\w*|message|call|e-?mail)"
+    r"|(?:could|can)(?:\s+not|n['’]t)\s+be\s+reached"
+    r"|not\s+(?:immediately\s+)?available\s+(?:for|to)\s+comment)",
+    re.IGNORECASE,
+)
+
+
+_SPEECH_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.IGNORECASE)
+
+
+def is_no_comment(sentence: str) -> bool:
+    """True for a sentence that says someone did not answer ("X did not respond to a request
+    for comment", "could not be reached"): the publication reports it, nobody claims it.
+    Not when someone says so first ("He said he did not return the calls")."""
+    found = _NO_COMMENT.search(sentence)
+    return found is not None and _SPEECH_VERB.search(sentence, 0, found.start()) is None
+
+
 def has_attribution_cue(sentence: str) -> bool:
     """True when the sentence has a word that attributes a statement (said, told, ...)."""
     return _ANY_CUE.search(sentence) is not None

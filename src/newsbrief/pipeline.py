@@ -242,9 +242,12 @@ def _attributions(run: _Run) -> None:
     prompt = load_prompt("attribution")
     last_outlet: str | None = None
     for sentence in run.body:
-        if not grounding.has_attribution_cue(sentence.text):
-            # No word that attributes a statement: the publication's own reporting.  Asking
-            # would only invite the model to name the sentence's subject as a speaker.
+        if not grounding.has_attribution_cue(sentence.text) or grounding.is_no_comment(
+            sentence.text
+        ):
+            # No word that attributes a statement, or a request for comment left unanswered:
+            # the publication's own reporting.  Asking would only invite the model to name
+            # the sentence's subject as a speaker.
             _add_claim(run, sentence, (0, len(sentence.text)), None)
             continue
         answer = run.ask(
