@@ -22,6 +22,7 @@ from newsbrief.grounding import (
     person_mentions,
     refers_back_to,
     routed_via,
+    skip_conjunction,
     split_role,
 )
 
@@ -464,7 +465,7 @@ def test_who_phrases_stand_as_speakers(sentence: str, speaker: str) -> None:
         ("The minister said the port would close.", "s", "part of a word"),
         ("The minister said the port would close.", "the", "names nobody"),
         ("He was asked to resign, the paper reported.", "resign", "names nobody"),
-        ("But the program has critics, its backers said.", "But the program", "starts with 'but'"),
+        ("Don't expect a deal soon, the envoy said.", "Don't expect", "clause"),
         (
             "The people that are getting hurt in this deal, she said, have no say.",
             "The people that are getting hurt in this deal",
@@ -543,3 +544,18 @@ def test_no_attribution_is_asked_of_an_unanswered_request(scripted: ScriptedMode
     ]
     [claim] = [c for c in brief.claims if "did not respond" in c.text]
     assert claim.source_ids == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "kept"),
+    [
+        ("And peacekeepers say the mission failed.", "And peacekeepers", "peacekeepers"),
+        ("But the Republicans said the vote stood.", "But the Republicans", "the Republicans"),
+        ("Andrea Moretti said the vote stood.", "Andrea Moretti", "Andrea Moretti"),
+    ],
+)
+def test_a_conjunction_that_opens_a_speaker_is_no_part_of_it(
+    sentence: str, speaker: str, kept: str
+) -> None:
+    start = sentence.index(speaker)
+    assert sentence[skip_conjunction(sentence, start, start + len(speaker)) :].startswith(kept)

@@ -167,9 +167,10 @@ MODEL_WORDS: Final = ("Max", "Pro", "Plus", "Mini", "Ultra", "Dreamliner", "ZIP"
 ERAS_BEFORE: Final = ("A.D.", "AD")
 ERAS_AFTER: Final = ("B.C.", "BC", "BCE", "B.C.E.", "A.D.", "AD", "CE")
 
-# What a speaker ("who made the statement") cannot be: a clause.  One that starts with a
-# conjunction ("But the program ..."), or holds a finite auxiliary or a contraction ("the
-# people that are getting killed", "It's hard to convince them"), is not a who-phrase.
+# A speaker ("who made the statement") is a who-phrase, not a clause: a conjunction that
+# opens it ("But the program ...") is no part of it, and one that holds a finite auxiliary or
+# a contraction ("the people that are getting killed", "It's hard to convince them") is not
+# one.
 CLAUSE_STARTERS: Final = frozenset((
     "and", "but", "so", "or", "if", "when", "while", "because", "although", "though",
     "since", "unless", "whether", "once", "yet",

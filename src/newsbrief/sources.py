@@ -189,7 +189,8 @@ def speaker_offsets(sentence: str, speaker: str | None) -> tuple[int, int] | Non
     where = _exact_in(sentence, speaker)
     if where is None:
         return None
-    return grounding.extend_with_title(sentence, where.start, where.end), where.end
+    start = grounding.skip_conjunction(sentence, where.start, where.end)
+    return grounding.extend_with_title(sentence, start, where.end), where.end
 
 
 def quoted_speakers(article: Article, claims: list[Claim]) -> list[Claim]:
