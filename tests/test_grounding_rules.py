@@ -559,3 +559,41 @@ def test_a_conjunction_that_opens_a_speaker_is_no_part_of_it(
 ) -> None:
     start = sentence.index(speaker)
     assert sentence[skip_conjunction(sentence, start, start + len(speaker)) :].startswith(kept)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "content"),
+    [
+        (
+            "At the rally on Monday, the former mayor said the tram line costs far too much.",
+            "the former mayor",
+            "the tram line costs far too much",
+        ),
+        (
+            "In a statement, Vantor Motors denied it had cut pay for its night staff.",
+            "Vantor Motors",
+            "it had cut pay for its night staff",
+        ),
+        (
+            "Berths may close in May, the harbour board said, a step the union will fight.",
+            "the harbour board",
+            "Berths may close in May",
+        ),
+        (
+            "Talks broke down, two envoys told Reuters, raising fears of a long feud.",
+            "two envoys",
+            "Talks broke down",
+        ),
+        (
+            "The plan will cost jobs, the minister said on Friday.",
+            "the minister",
+            "The plan will cost jobs",
+        ),
+    ],
+)
+def test_the_content_is_on_the_side_of_the_cue_that_holds_it(
+    sentence: str, speaker: str, content: str
+) -> None:
+    start = sentence.index(speaker)
+    begin, end = claim_content(sentence, start, start + len(speaker))
+    assert sentence[begin:end] == content

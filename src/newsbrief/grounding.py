@@ -500,6 +500,21 @@ def extend_with_title(text: str, start: int, end: int) -> int:
     return new_start if seen_title else start
 
 
+_CONTENT_AFTER_MIN_WORDS = 5  # "said on Friday." is no content; "said the plan ..." is
+
+
+def _content_follows(after_cue: str) -> bool:
+    """Whether what follows a speaker's cue is what they said ("said Obamacare is causing
+    premiums to rise"), not the rest of the sentence after the attribution ("said, a price
+    that ...", "told the agency, but ...", "told Reuters, raising fears ...")."""
+    words = after_cue.split()
+    return (
+        len(words) >= _CONTENT_AFTER_MIN_WORDS
+        and not any(w[-1:] in ",;:" or w in ("-", "—", "–") for w in words[:4])
+        and after_cue[:1].isspace()
+    )
+
+
 def claim_content(sentence: str, speaker_start: int, speaker_end: int) -> tuple[int, int]:
     """The offsets, within ``sentence``, of what the speaker is reported to have said.
 
@@ -511,8 +526,11 @@ def claim_content(sentence: str, speaker_start: int, speaker_end: int) -> tuple[
     if quote and (quote.end() <= speaker_start or quote.start() >= speaker_end):
         return _trim(sentence, quote.start(1), quote.end(1))
     tail = sentence[speaker_end:]
-    if speaker_start > 0 and _CUE_AFTER.match(tail):
-        # "CONTENT, several diplomats told Reuters." / "CONTENT, according to X."
+    cue = _CUE_AFTER.match(tail)
+    said_after = cue is not None and _content_follows(tail[cue.end() :])
+    if speaker_start > 0 and cue and not said_after:
+        # "CONTENT, several diplomats told Reuters." / "CONTENT, according to X."; not "During
+        # the rally, the former president said CONTENT", where the content follows the cue.
         start, end = _trim(sentence, 0, speaker_start)
         end = _strip_cue_before(sentence, start, end)
         if end - start >= 12:
@@ -521,7 +539,6 @@ def claim_content(sentence: str, speaker_start: int, speaker_end: int) -> tuple[
         cut = _COMMA_ACCORDING_TO_END.search(sentence[:speaker_start])
         if cut and cut.start() >= 12:
             return _trim(sentence, 0, cut.start())
-    cue = _CUE_AFTER.match(tail)
     if cue:
         begin = speaker_end + cue.end()
         that = _LEADING_THAT.match(sentence[begin:])
