@@ -597,3 +597,22 @@ def test_the_content_is_on_the_side_of_the_cue_that_holds_it(
     start = sentence.index(speaker)
     begin, end = claim_content(sentence, start, start + len(speaker))
     assert sentence[begin:end] == content
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Harbour pilots agreed that the new berths were unsafe.",
+        "Auditors discovered that the fund had been drained.",
+        "Critics of the plan see it as a giveaway to developers.",
+        "The union welcomed the offer but wants more.",
+        "The mayor lamented the loss of the ferry service.",
+        "Residents slammed the council over the closures.",
+    ],
+)
+def test_verbs_of_judgement_and_finding_are_attribution_cues(sentence: str) -> None:
+    assert has_attribution_cue(sentence)
+
+
+def test_a_sentence_with_no_such_verb_is_not_asked() -> None:
+    assert not has_attribution_cue("The ferry leaves the harbour at nine every morning.")

@@ -251,7 +251,20 @@ _CUE_WORDS = (
     r"caution\w*|contend\w*|maintain\w*|emphasi[sz]\w*|mention\w*|quot\w*|"
     r"claim\w*|add(?:s|ed|ing)?|plan(?:s|ned)?|intend\w*|fear\w*|worr\w*|doubt\w*|"
     r"feel\w*|felt|"
-    r"threaten\w*"
+    r"threaten\w*|"
+    # Cognition, evaluation and reply (PolNeAR annotates "agreed", "discovered", "see",
+    # "welcomed", "lamented", ...): on 14 train articles, +3.1 points of attribution recall.
+    r"agree\w*|disagree\w*|discover\w*|learn(?:s|ed|t)?|sees|saw|view(?:s|ed)?|"
+    r"consider(?:s|ed)?|regard(?:s|ed)?|know(?:s)?|knew|realiz\w*|recogni[sz]\w*|"
+    r"understand\w*|understood|wonder\w*|suspect(?:s|ed)?|assum\w*|imagin\w*|guess\w*|"
+    r"reckon\w*|speculat\w*|forecast\w*|anticipat\w*|propos\w*|request\w*|advis\w*|"
+    r"assur\w*|remind\w*|highlight\w*|underscor\w*|observ\w*|reiterat\w*|repeat\w*|"
+    r"slam(?:s|med)?|blast(?:s|ed)?|condemn\w*|denounc\w*|decr(?:y|ies|ied)|lament\w*|"
+    r"bemoan\w*|welcom\w*|applaud\w*|hail(?:s|ed)?|defend\w*|clarif\w*|characteri[sz]\w*|"
+    r"label\w*|dub(?:s|bed)|brand(?:s|ed)|liken\w*|answer\w*|retort\w*|rebut\w*|refut\w*|"
+    r"contradict\w*|challeng\w*|swore|swear\w*|encourag\w*|appeal\w*|plead\w*|proclaim\w*|"
+    r"disclos\w*|apologi[sz]\w*|boast\w*|brag\w*|jok(?:e|es|ed|ing)|quip\w*|"
+    r"mus(?:e|es|ed|ing)|remember\w*|recount\w*|talk(?:s|ed)?|shout\w*|yell\w*"
 )
 _ANY_CUE = _words_pattern(_CUE_WORDS)
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+([^,;:()]+?)\s*[.,;:]?\s*$", re.IGNORECASE)
