@@ -44,9 +44,9 @@ from newsbrief.questions import (
     FigureAnswer,
     SelfContained,
     Summary,
-    _exact_in,
     attribution_checks,
     claim_checks,
+    exact_in,
     summary_checks,
 )
 from newsbrief.sources import SourceRegistry, article_span, quoted_speakers, speaker_offsets
@@ -305,7 +305,7 @@ def _attributions(run: _Run) -> None:
 def _via(run: _Run, sentence: Sentence, via: str | None, last_outlet: str | None) -> str | None:
     if not via:
         return None
-    where = _exact_in(sentence.text, via)
+    where = exact_in(sentence.text, via)
     if where is None or not grounding.routed_via(sentence.text, where.start, where.text):
         run.issues.append(
             Issue(

@@ -155,12 +155,12 @@ class Attribution(AttributionAnswer):
         """The speaker and the via are copied from the sentence (``checks["sentence"]``)."""
         sentence = str((info.context or {}).get("sentence", ""))
         errors = []
-        if self.via is not None and (not self.via.strip() or _exact_in(sentence, self.via) is None):
+        if self.via is not None and (not self.via.strip() or exact_in(sentence, self.via) is None):
             # Not worth a re-ask: a via that is not in the sentence is simply dropped.
             self.via = None
         if self.speaker is not None and not self.speaker.strip():
             self.speaker = None
-        if self.speaker and _exact_in(sentence, self.speaker) is None:
+        if self.speaker and exact_in(sentence, self.speaker) is None:
             errors.append(f"speaker {self.speaker!r} is not in the sentence: copy it word for word")
         if self.speaker and self.via and self.speaker.strip() == self.via.strip():
             errors.append(
@@ -195,7 +195,7 @@ class Summary(SummaryAnswer):
 
 
 @functools.lru_cache(maxsize=4)
-def _exact_in(sentence: str, phrase: str) -> Located | None:
+def exact_in(sentence: str, phrase: str) -> Located | None:
     """``locate(sentence, phrase)``, remembered for the last four: an
     attribution's validator checks its speaker and via in the sentence, then the pipeline
     places the same two phrases in the same sentence (`Located` is immutable).  Four hold

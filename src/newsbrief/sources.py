@@ -18,7 +18,7 @@ from functools import cached_property
 from newsbrief import grounding, lexicon
 from newsbrief.article import Article
 from newsbrief.brief import Claim, Source, Span
-from newsbrief.questions import _exact_in
+from newsbrief.questions import exact_in
 
 _HONORIFIC = re.compile(rf"^({'|'.join(lexicon.HONORIFICS)})\.?\s+")
 
@@ -186,7 +186,7 @@ def speaker_offsets(sentence: str, speaker: str | None) -> tuple[int, int] | Non
         return according
     if not speaker:
         return None
-    where = _exact_in(sentence, speaker)
+    where = exact_in(sentence, speaker)
     if where is None:
         return None
     start = grounding.skip_conjunction(sentence, where.start, where.end)
