@@ -447,6 +447,8 @@ def test_a_speaker_checked_by_the_answer_is_placed_without_a_second_search(
         ("The strike will go on, the union said.", "union"),
         ("It was a mistake, he said.", "he"),
         ("Police said the road would reopen.", "Police"),
+        ("Prime Minister Theresa May said the talks would go on.", "Prime Minister Theresa May"),
+        ("Will Dunmore, the club's captain, said the team was ready.", "Will Dunmore"),
         ("People who saw the report said it was damning.", "People who saw the report"),
         (
             "A statement from the PM’s media office said talks went well.",

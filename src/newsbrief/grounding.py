@@ -323,11 +323,16 @@ def not_a_who_phrase(sentence: str, start: int, end: int) -> str | None:
     ):
         return "it is part of a word of the sentence"
     phrase = sentence[start:end]
-    words = [w.strip(',.;:!?"“”()').casefold() for w in phrase.split()]
-    words = [w for w in words if w]
+    written = [w.strip(',.;:!?"“”()') for w in phrase.split()]
+    words = [w.casefold() for w in written if w]
     if not words:
         return "it has no words"
-    if any(w in lexicon.CLAUSE_AUXILIARIES for w in words) or _CONTRACTION.search(phrase):
+    # In lower case only ("Theresa May" and "Will Dunmore" are names), or contracted ("It's").
+    auxiliary = any(
+        w.casefold() in lexicon.CLAUSE_AUXILIARIES and (w.islower() or "'" in w or "’" in w)
+        for w in written
+    )
+    if auxiliary or _CONTRACTION.search(phrase):
         return "it is a clause, not who spoke"
     if len(words) > 1 and any(w in ("i", "you", "we") for w in words):
         return "it is a clause, not who spoke"
