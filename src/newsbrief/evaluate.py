@@ -559,10 +559,6 @@ def _scorer_pronoun(text: str) -> bool:
     return text.strip().lower() in SCORER_PRONOUNS
 
 
-def _shares(span: Span, where: tuple[int, int]) -> bool:
-    return max(span.start, where[0]) < min(span.end, where[1])
-
-
 def _trimmed(article: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (article[start].isspace() or article[start] in _EDGE_PUNCT):
         start += 1
@@ -608,7 +604,7 @@ def score_attributions(brief: Brief, annotations: Mapping[str, Any]) -> Metrics:
 
     def cites_over(claim: Claim, ids: set[str], content: tuple[int, int]) -> bool:
         return bool(ids & set(claim.source_ids)) and any(
-            _shares(span, content) for span in claim.evidence
+            _overlap((span.start, span.end), content) > 0 for span in claim.evidence
         )
 
     speaker_hits = attribution_hits = 0
@@ -624,7 +620,10 @@ def score_attributions(brief: Brief, annotations: Mapping[str, Any]) -> Metrics:
     for claim in attributed:
         cited = [names[i] for i in claim.source_ids if i in names]
         precision_hits += any(
-            any(_shares(span, _span_of(r["content"])) for span in claim.evidence)
+            any(
+                _overlap((span.start, span.end), _span_of(r["content"])) > 0
+                for span in claim.evidence
+            )
             and (
                 _scorer_pronoun(str(r["source"]["text"]))
                 or any(scorer_names_match(n, str(r["source"]["text"])) for n in cited)

@@ -264,22 +264,14 @@ def _attributions(run: _Run) -> None:
             )
         elif (speaker := speaker_offsets(sentence.text, answer.speaker)) is not None:
             begin, finish = speaker
-            if (why := grounding.not_a_who_phrase(sentence.text, begin, finish)) is not None:
+            why = grounding.not_a_who_phrase(sentence.text, begin, finish)
+            if why is None and grounding.inside_reported_content(sentence.text, begin):
+                why = "it stands inside what is reported (after 'said that', 'report that')"
+            if why is not None:
                 run.issues.append(
                     Issue(
                         item="source",
                         reason=f"speaker dropped: {why}",
-                        detail=f"{sentence.text[begin:finish]!r} in: {sentence.text}",
-                    )
-                )
-                _add_claim(run, sentence, content, None)
-                continue
-            if grounding.inside_reported_content(sentence.text, begin):
-                run.issues.append(
-                    Issue(
-                        item="source",
-                        reason="speaker dropped: it stands inside what is reported "
-                        "(after 'said that', 'report that')",
                         detail=f"{sentence.text[begin:finish]!r} in: {sentence.text}",
                     )
                 )
